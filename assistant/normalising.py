@@ -1,0 +1,131 @@
+"""Normalising: clean raw datasheet lines while keeping each line's file and line number.
+
+Removes page boilerplate (footers, addresses, "Subject to changes", page markers, URLs),
+duplicated lines and Markdown/HTML markup; reads ``<sup>2</sup>`` as ``²``, decimal commas
+as points, ``...`` as ``…`` and Unicode hyphens as ``-``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .loading import RawFile
+from .records import Document, Line
+
+ITEM_RE = re.compile(r"\b\d{3,4}-\d{3,4}(?:/\d{3}-\d{3,4})?\b")
+
+_BOILERPLATE = [
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"^subject to changes",
+        r"^data sheet\s*\|\s*item number",
+        r"^(https?://|www\.)\S+$",
+        r"^phone:|^fax:|^e-?mail:|^tel\.?:",
+        r"^do you have any questions about our products",
+        r"^we are always happy to take your call",
+        r"^\d{2}\.\d{2}\.\d{4}\s+page\b",
+        r"^page \d+( of \d+)?$",
+        r"^rohs\s+compliant$",
+        r"^bomcheck\.net$",
+        r"^color:\s*■$",
+        r"^show all products from the family$",
+        r"^-{3,}(\s+-{3,})*$",
+        r"kontakttechnik gmbh",
+        r"^hansastr\.",
+        r"^\d{5} minden$",
+    )
+]
+# U+2013 (en dash) stays an en dash inside prose like "pushed in – no tools": only
+# hyphen-like characters between word characters are folded.
+_HYPHEN_IN_WORD = re.compile(r"(?<=\w)[\u2010\u2011\u2012\u2212](?=\w)")
+
+
+def normalise_text(text: str, markdown: bool = False) -> str:
+    """Normalise one line of datasheet text (markup removed, units and decimals unified).
+
+    ``"0,5 ... 4 mm <sup>2</sup>"`` → ``"0.5 … 4 mm²"``; ``"**Item no.770-101**"`` →
+    ``"Item no.770-101"``; ``"[www.wago.com](http://…)"`` → ``"www.wago.com"``.
+    """
+    text = text.replace("\u00a0", " ")
+    text = re.sub(r"\s*<sup>\s*2\s*</sup>", "²", text)
+    text = re.sub(r"\s*<sup>\s*3\s*</sup>", "³", text)
+    text = re.sub(r"<sup>(.*?)</sup>", r"^\1", text)
+    text = re.sub(r"</?(?:b|i|u|em|strong|sub|br)\s*/?>", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # Markdown links keep their text
+    text = re.sub(r"\*\*|__", "", text)
+    text = re.sub(r"\$([^$]*)\$", r"\1", text)  # inline LaTeX like $I_N = 25$
+    text = re.sub(r"^#{1,6}\s+", "", text.strip())
+    if markdown:  # list bullets; in PDF text a leading "- " is data (e.g. "- TAE00001V2")
+        text = re.sub(r"^[-*+]\s+(?=\S)", "", text)
+    text = re.sub(r"(?<=\d),(?=\d)", ".", text)
+    text = text.replace("...", "…")
+    text = _HYPHEN_IN_WORD.sub("-", text)
+    text = re.sub(r"mm2\b", "mm²", text)
+    # A tab separates attribute and value in converted tables: keep one, fold other spaces.
+    text = re.sub(r"[ ]*\t[ \t]*", "\t", text)
+    return re.sub(r" +", " ", text).strip()
+
+
+def is_boilerplate(text: str) -> bool:
+    """Whether a normalised line is page furniture (footer, address, URL, page marker)."""
+    return any(p.search(text) for p in _BOILERPLATE)
+
+
+def find_item_number(raw: RawFile, fallback: Path | None = None) -> str:
+    """The datasheet's item number: from ``Item number: …`` / ``Data sheet | Item number``,
+    else from the file name (``770-1252_076-000.md`` → ``770-1252/076-000``).
+
+    Raises ValueError when neither gives one.
+    """
+    for line in raw.lines:
+        match = re.search(r"item number:?\s*(" + ITEM_RE.pattern + ")", line, re.IGNORECASE)
+        if match:
+            return match.group(1)
+    if fallback is not None:
+        stem = fallback.stem.replace("_", "/")
+        match = ITEM_RE.search(stem)
+        if match:
+            return match.group(0)
+    raise ValueError(f"{raw.source}: no item number found in the text or the file name")
+
+
+def normalise(raw: RawFile, path: Path | None = None) -> Document:
+    """Turn a raw file into a :class:`Document` of kept, normalised lines with provenance.
+
+    Blank lines are kept (as empty ``text``) because they separate rows and paragraphs.
+    A non-blank line repeating an earlier one is dropped when it is long (≥ 20 characters:
+    a repeated page header or figure caption) or when it repeats the previous kept line.
+    Raises ValueError when no item number can be found.
+    """
+    item = find_item_number(raw, path)
+    markdown = raw.source.lower().endswith(".md")
+    kept: list[Line] = []
+    seen: set[str] = set()
+    last = ""
+    for number, rawline in enumerate(raw.lines, start=1):
+        text = normalise_text(rawline, markdown)
+        if not text or is_boilerplate(text):
+            if kept and kept[-1].text:
+                kept.append(Line(raw.source, number, rawline, ""))
+            continue
+        key = text.casefold()
+        describes_item = last.startswith("item no")  # accessory descriptions may repeat
+        if key == last or (len(key) >= 20 and key in seen and not describes_item):
+            continue
+        seen.add(key)
+        last = key
+        # A PDF page-top line keeps its leading space in ``raw``; sections.py reads that cue.
+        kept.append(Line(raw.source, number, rawline, text))
+    while kept and not kept[-1].text:
+        kept.pop()
+    title = _title(kept, item)
+    return Document(item=item, source=raw.source, title=title, lines=tuple(kept), sha256=raw.sha256)
+
+
+def _title(lines: list[Line], item: str) -> str:
+    """The product description line (``Plug; 2-pole; Cod. B; …``) when the sheet has one."""
+    for line in lines[:20]:
+        if line.text.count(";") >= 2:
+            return line.text
+    return item
