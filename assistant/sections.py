@@ -154,6 +154,24 @@ def paragraphs(section: Section) -> list[Paragraph]:
     return out
 
 
+def passages(section: Section) -> list[Paragraph]:
+    """Quotable passages of a section: its paragraphs, where a short one-line caption or
+    label (``Removing a staggered jumper:``) is joined to the paragraph it introduces."""
+    out: list[Paragraph] = []
+    pending: tuple[Line, ...] = ()
+    for para in paragraphs(section):
+        lines = pending + para.lines
+        caption = len(para.lines) == 1 and len(para.text.split()) <= 8 and para.text.endswith((":", "."))
+        if caption and not pending:
+            pending = lines
+            continue
+        out.append(Paragraph(section, lines))
+        pending = ()
+    if pending:
+        out.append(Paragraph(section, pending))
+    return out
+
+
 def chunk_sections(sections: list[Section]) -> list[Chunk]:
     """Chunks for retrieval: one per section, split at paragraph breaks when a section is
     longer than ``MAX_CHUNK_WORDS`` words. ``Chunk.text`` starts with the section path so
@@ -162,7 +180,7 @@ def chunk_sections(sections: list[Section]) -> list[Chunk]:
     for section in sections:
         group: list[Paragraph] = []
         words = 0
-        for para in paragraphs(section):
+        for para in passages(section):  # never split a caption from what it introduces
             size = len(para.text.split())
             if group and words + size > MAX_CHUNK_WORDS:
                 chunks.append(_chunk(section, group))

@@ -1,0 +1,170 @@
+"""Fit checks: does a value from the question fit a datasheet range?
+
+Conductor sizes (mm² or AWG) with conductor class (solid / stranded / fine-stranded),
+ferrule with or without plastic collar, and push-in versus operating tool; currents,
+voltages and temperatures (processing versus continuous operation). The verdict is decided
+by the datasheet's own row; AWG is compared with the AWG range the sheet prints when it
+prints one, otherwise converted by the standard formula (ASTM B258).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .records import Quantity, SpecRow
+from .values import awg_to_mm2, fahrenheit_to_celsius, format_number
+
+_ASKED = re.compile(
+    r"(?P<value>[-+]?\d+(?:[.,]\d+)?)\s*(?P<unit>mm²|mm2|mm\^2|sq\.?\s*mm|square\s+mm|awg|"
+    r"amps?\b|amperes?\b|a\b|kv\b|volts?\b|v\b|°\s*c|deg(?:rees)?\s*c\b|°\s*f|deg(?:rees)?\s*f\b|"
+    r"degrees?\b|mm\b)"
+    r"|(?:awg|#)\s*(?P<awg>\d+)",
+    re.IGNORECASE,
+)
+_CHECK_OPENERS = re.compile(
+    r"^\s*(can|could|does|do|is|are|will|would|may|might|should|am|must)\b|\b(fit|fits|ok|okay|"
+    r"allowed|suitable|compatible|within|handle|enough|too (big|small|large|thick|thin|much|hot))\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Asked:
+    """A value from the question: number and normalised unit (``mm²``, ``AWG``, ``A``,
+    ``V``, ``°C``, ``mm``), as typed (``text``)."""
+
+    value: float
+    unit: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Conductor:
+    """Conductor details read from the question; None where the question does not say."""
+
+    klass: str | None  # "solid" | "stranded" | "fine-stranded"
+    ferrule: bool | None
+    collar: bool | None
+    push_in: bool | None
+
+
+def asked_value(question: str) -> Asked | None:
+    """The first value with a unit in the question (``6 mm²``, ``14 AWG``, ``100 °C``)."""
+    match = _ASKED.search(question)
+    if not match:
+        return None
+    if match.group("awg"):
+        return Asked(float(match.group("awg")), "AWG", match.group(0))
+    unit = match.group("unit").lower().replace(" ", "")
+    value = float(match.group("value").replace(",", "."))
+    if unit.startswith(("mm²", "mm2", "mm^2", "sq", "square")):
+        unit = "mm²"
+    elif unit == "awg":
+        unit = "AWG"
+    elif unit.startswith(("amp", "a")):
+        unit = "A"
+    elif unit == "kv":
+        value, unit = value * 1000, "V"
+    elif unit.startswith(("volt", "v")):
+        unit = "V"
+    elif unit.endswith("f"):
+        value, unit = fahrenheit_to_celsius(value), "°C"
+    elif unit.startswith(("°", "deg")):
+        unit = "°C"
+    return Asked(value, unit, match.group(0).strip())
+
+
+def is_check(question: str) -> bool:
+    """A yes/no question about a value: an opener or fit word, and a value with a unit."""
+    return bool(_CHECK_OPENERS.search(question)) and asked_value(question) is not None
+
+
+def conductor(question: str) -> Conductor:
+    """Conductor class, ferrule, collar and push-in as the question states them; handles
+    negation (``without ferrule``, ``no tool``)."""
+    q = question.lower()
+    klass = None
+    if re.search(r"fine[\s-]*strand|flexible|flex\b", q):
+        klass = "fine-stranded"
+    elif re.search(r"strand", q):
+        klass = "stranded"
+    elif re.search(r"\bsolid\b|\brigid\b", q):
+        klass = "solid"
+    ferrule = None
+    if re.search(r"\b(without|no|w/o)\s+(an?\s+|any\s+)?(ferrule|sleeve)", q):
+        ferrule = False
+    elif re.search(r"ferrule|sleeve", q):
+        ferrule = True
+    collar = None
+    if re.search(r"\b(without|no|w/o)\s+(an?\s+|the\s+)?(plastic\s+)?collar|uninsulated|bare ferrule", q):
+        collar = False
+    elif re.search(r"collar|insulated ferrule", q):
+        collar = True
+    if ferrule is None and collar is not None:
+        ferrule = True
+    if ferrule and klass is None:
+        klass = "fine-stranded"
+    push_in = None
+    if re.search(r"\b(without|no|w/o)\s+(an?\s+|any\s+)?(operating\s+)?(tool|screwdriver)|tool[\s-]*free|"
+                 r"push(ed|ing)?[\s-]*in\b|by hand|just push|simply push|push it", q):
+        push_in = True
+    elif re.search(r"\b(with|using|use)\s+(an?\s+|the\s+)?(operating\s+)?(tool|screwdriver)", q):
+        push_in = False
+    return Conductor(klass, ferrule, collar, push_in)
+
+
+def row_conductor(row: SpecRow) -> Conductor:
+    """The conductor details a datasheet row's attribute names
+    (``Fine-stranded conductor with ferrule with plastic collar`` …)."""
+    a = row.attribute.lower()
+    klass = "fine-stranded" if "fine-stranded" in a else "stranded" if "stranded" in a else "solid" if "solid" in a else None
+    ferrule = "ferrule" in a
+    collar = None
+    if "without plastic collar" in a:
+        collar = False
+    elif "with plastic collar" in a:
+        collar = True
+    return Conductor(klass, ferrule, collar, "push-in" in a)
+
+
+def conductor_rows(rows: list[SpecRow]) -> list[SpecRow]:
+    """Rows giving a conductor range (``… conductor …`` with an mm² or AWG quantity)."""
+    return [r for r in rows if "conductor" in r.attribute.lower() and r.quantity
+            and (r.quantity.unit in ("mm²", "AWG") or (r.alternate and r.alternate.unit == "AWG"))]
+
+
+def fits(asked: Asked, row: SpecRow) -> bool | None:
+    """Whether the asked value lies in the row's range (ends included); None when the units
+    cannot be compared. AWG is compared on the AWG range the sheet prints when present."""
+    q, alt = row.quantity, row.alternate
+    for quantity in (q, alt):
+        if quantity and quantity.unit == asked.unit:
+            return _within(asked.value, quantity)
+    if asked.unit == "AWG" and q and q.unit == "mm²":
+        return _within(awg_to_mm2(asked.value), q, tolerance=0.02)
+    if asked.unit == "mm²" and q and q.unit == "AWG":
+        return _within(asked.value, Quantity(awg_to_mm2(q.low), awg_to_mm2(q.high), "mm²"), tolerance=0.02)
+    if asked.unit == "V" and q and q.unit == "kV":
+        return _within(asked.value / 1000, q)
+    return None
+
+
+def _within(value: float, quantity: Quantity, tolerance: float = 0.0) -> bool:
+    low, high = sorted((quantity.low, quantity.high))
+    if not quantity.is_range:  # a rating is a maximum: "Rated current 24 A"
+        if quantity.marker in (">", "≥"):
+            return value >= low * (1 - tolerance)
+        return value <= high * (1 + tolerance)
+    if quantity.marker == "" and not quantity.is_range:
+        return value <= high
+    return low * (1 - tolerance) - 1e-9 <= value <= high * (1 + tolerance) + 1e-9
+
+
+def describe(asked: Asked, row: SpecRow, ok: bool) -> str:
+    """``6 mm² is outside Solid conductor 0.25 … 4 mm² / 22 … 12 AWG``."""
+    where = "within" if ok else "outside"
+    if not row.quantity or not row.quantity.is_range:
+        where = "within" if ok else "above" if asked.unit != "°C" else "outside"
+    value = asked.text if asked.unit != "°C" or "°" in asked.text else f"{format_number(asked.value)} °C"
+    return f"{value} is {where} {row.label} {row.value}"

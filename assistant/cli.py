@@ -1,0 +1,259 @@
+"""Command line: ``datasheet-assistant [chat|ask|eval|index|spec]``.
+
+With no subcommand the chat TUI opens on the shipped corpus. Errors are printed as one
+sentence on stderr with a non-zero exit code, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+def _paths(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--corpus", type=Path, metavar="DIR",
+                        help="folder of datasheets (.txt, .md, .pdf); default: ./corpus")
+    parser.add_argument("--index", type=Path, metavar="DIR",
+                        help="folder of the built index; default: ./index")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (also used by the tests to check ``--help``)."""
+    parser = argparse.ArgumentParser(
+        prog="datasheet-assistant",
+        description="Answers installer questions from product datasheets, offline. Every answer "
+                    "is a value read from a datasheet or a quoted passage, with its citation; "
+                    "otherwise it says the datasheets don't say.",
+        epilog="Run without a command to open the chat. Examples:\n"
+               "  datasheet-assistant ask \"strip length 2002-1204\"\n"
+               "  datasheet-assistant spec 770-1252/076-000 --csv\n"
+               "  datasheet-assistant eval ../shared/eval/dev.jsonl",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    chat = sub.add_parser("chat", help="open the chat TUI (the default)")
+    _paths(chat)
+    ask = sub.add_parser("ask", help="answer one question (or a JSONL batch) and exit")
+    ask.add_argument("question", nargs="?", help="the question, in quotes")
+    ask.add_argument("--json", action="store_true", help="print the answer record as JSON")
+    ask.add_argument("--batch", type=Path, metavar="FILE.jsonl",
+                     help="answer every line of FILE (keys id, question, history); one JSON answer per line")
+    ask.add_argument("--history", action="append", default=[], metavar="QUESTION",
+                     help="an earlier question of the conversation (repeatable, oldest first)")
+    _paths(ask)
+    ev = sub.add_parser("eval", help="score a question set (JSONL) and print a table per kind")
+    ev.add_argument("file", type=Path, metavar="FILE.jsonl")
+    ev.add_argument("--json", action="store_true", help="also write every answer as JSON lines to stdout")
+    _paths(ev)
+    index = sub.add_parser("index", help="build or update the index of a corpus folder")
+    index.add_argument("--force", action="store_true", help="rebuild even when the index is up to date")
+    _paths(index)
+    spec = sub.add_parser("spec", help="print a product's spec table")
+    spec.add_argument("item", help="item number, e.g. 2002-1204")
+    fmt = spec.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="JSON records")
+    fmt.add_argument("--csv", action="store_true", help="CSV rows")
+    _paths(spec)
+    return parser
+
+
+class _Progress:
+    """A tqdm bar per stage on stderr (silent when stderr is not a terminal and quiet)."""
+
+    def __init__(self) -> None:
+        self.bars = {}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        from tqdm import tqdm
+
+        bar = self.bars.get(stage)
+        if bar is None:
+            bar = self.bars[stage] = tqdm(total=total, desc=f"{stage:<9}", unit=" files" if stage == "reading" else " chunks",
+                                          file=sys.stderr, leave=True, dynamic_ncols=True)
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    def close(self) -> None:
+        for bar in self.bars.values():
+            bar.close()
+        self.bars = {}
+
+
+def _open(args, quiet: bool = False):
+    from .answering import Assistant
+
+    progress = _Progress()
+
+    def rebuilding(reason: str) -> None:
+        print(f"Building the index ({reason}) …", file=sys.stderr)
+
+    try:
+        return Assistant.open(args.index, args.corpus, progress=None if quiet else progress,
+                              on_rebuild=None if quiet else rebuilding)
+    finally:
+        progress.close()
+
+
+def _cmd_ask(args) -> int:
+    from .answering import Assistant  # noqa: F401  (import cost counted in cold start)
+
+    if not args.question and not args.batch:
+        print("datasheet-assistant ask: give a question or --batch FILE.jsonl", file=sys.stderr)
+        return EXIT_USAGE
+    assistant = _open(args)
+    if args.batch:
+        from .evaluation import read_questions
+
+        for q in read_questions(args.batch):
+            answer = assistant.ask(q.question, q.history, id=q.id)
+            print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
+        return 0
+    answer = assistant.ask(args.question, args.history)
+    if args.json:
+        print(json.dumps(answer.to_json(), ensure_ascii=False, indent=1))
+    else:
+        print(render_answer(answer))
+    return 0
+
+
+def render_answer(answer) -> str:
+    """Plain-text rendering of an answer for the terminal: verdict, text, citations."""
+    lines = []
+    if answer.kind == "not_found":
+        lines.append("NOT IN THE DATASHEETS")
+    elif answer.verdict:
+        lines.append(answer.verdict.upper())
+    lines.append(answer.answer)
+    for i, c in enumerate(answer.citations, start=1):
+        lines.append(f"  [{i}] {c.source} › {c.section}, lines {c.line_start}–{c.line_end}: {c.quote}")
+    for c in answer.related:
+        lines.append(f"  related: {c.source} › {c.section}, lines {c.line_start}–{c.line_end}: {c.quote}")
+    return "\n".join(lines)
+
+
+def _cmd_eval(args) -> int:
+    from .evaluation import read_questions, report, score
+
+    questions = read_questions(args.file)
+    assistant = _open(args)
+    results = []
+    started = time.perf_counter()
+    for q in questions:
+        answer = assistant.ask(q.question, q.history, id=q.id)
+        results.append(score(q, answer))
+        if args.json:
+            print(json.dumps(answer.to_json(), ensure_ascii=False))
+    elapsed = time.perf_counter() - started
+    print(report(results))
+    print(f"answered {len(questions)} questions in {elapsed:.2f} s")
+    return 0 if all(r.passed for r in results) else EXIT_ERROR
+
+
+def _cmd_index(args) -> int:
+    from . import indexing
+    from .answering import default_paths
+
+    index_dir, corpus_dir = default_paths(args.index, args.corpus)
+    reason = "forced" if args.force else indexing.check(index_dir, corpus_dir)
+    if not reason:
+        print(f"The index in {index_dir} is up to date with {corpus_dir}.")
+        return 0
+    print(f"Building the index in {index_dir} ({reason}) …", file=sys.stderr)
+    progress = _Progress()
+    started = time.perf_counter()
+    try:
+        report = indexing.build(corpus_dir, index_dir, progress=progress, reason=reason)
+    finally:
+        progress.close()
+    indexing.remember_skipped(index_dir, corpus_dir, report.skipped)
+    for source, why in report.skipped:
+        print(f"skipped {source}: {why}", file=sys.stderr)
+    print(f"Indexed {len(report.indexed)} datasheets, {report.chunks} chunks "
+          f"({report.embedded} newly embedded) in {time.perf_counter() - started:.1f} s.")
+    return 0
+
+
+def _cmd_spec(args) -> int:
+    assistant = _open(args)
+    try:
+        table = assistant.spec_table(args.item)
+    except KeyError:
+        known = ", ".join(p.item for p in assistant.products())
+        print(f"datasheet-assistant: no datasheet for item {args.item} (known: {known})", file=sys.stderr)
+        return EXIT_ERROR
+    if args.json:
+        print(json.dumps({"product": asdict(table.product), "rows": [asdict(r) for r in table.rows],
+                          "approvals": [asdict(a) for a in table.approvals],
+                          "accessories": [asdict(a) for a in table.accessories]},
+                         ensure_ascii=False, indent=1))
+        return 0
+    if args.csv:
+        writer = csv.writer(sys.stdout)
+        writer.writerow(["item", "section", "attribute", "qualifier", "standard", "value", "low", "high",
+                         "unit", "marker", "alt_low", "alt_high", "alt_unit", "source", "line_start", "line_end"])
+        for r in table.rows:
+            q, a = r.quantity, r.alternate
+            writer.writerow([r.item, r.section, r.attribute, r.qualifier, r.standard, r.value,
+                             q and q.low, q and q.high, q and q.unit, q and q.marker,
+                             a and a.low, a and a.high, a and a.unit, r.source, r.line_start, r.line_end])
+        return 0
+    p = table.product
+    print(f"{p.item}  {p.title if p.title != p.item else ''}  family: {p.family or '—'}  colour: {p.color or '—'}")
+    width = max((len(r.label) for r in table.rows), default=10)
+    section = None
+    for r in table.rows:
+        if r.section != section:
+            section = r.section
+            print(f"\n{section}")
+        print(f"  {r.label:<{width}}  {r.value}   [line {r.line_start}]")
+    if table.approvals:
+        print("\nApprovals")
+        for a in table.approvals:
+            print(f"  {a.approval:<10} {a.issuer:<45} {a.standard or '-':<12} {a.certificate} {a.note}".rstrip())
+    if table.accessories:
+        print("\nAccessories")
+        for a in table.accessories:
+            print(f"  {a.group:<20} {a.item_number:<18} {a.description}")
+    return 0
+
+
+def _cmd_chat(args) -> int:
+    from .tui.app import run
+
+    run(getattr(args, "corpus", None), getattr(args, "index", None))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``datasheet-assistant`` console script; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    command = args.command or "chat"
+    if args.command is None:
+        args.corpus = args.index = None
+    handlers = {"chat": _cmd_chat, "ask": _cmd_ask, "eval": _cmd_eval, "index": _cmd_index, "spec": _cmd_spec}
+    from .indexing import NothingIndexed
+    from .loading import DatasheetError
+    from .store import IndexError_
+
+    try:
+        return handlers[command](args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except (FileNotFoundError, NothingIndexed, DatasheetError, IndexError_, ValueError) as exc:
+        print(f"datasheet-assistant: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,360 @@
+"""Index storage: one generation folder per build, switched to atomically.
+
+Layout of an index folder::
+
+    index/
+      CURRENT              name of the generation in use (replaced atomically)
+      gen-…/manifest.json  format version, model, corpus file hashes, artefact checksums
+      gen-…/meta.sqlite    documents, lines, chunks, spec rows, approvals, accessories
+      gen-…/vectors.faiss  chunk embeddings (FAISS's own format), row i = chunk id i
+      embeddings.sqlite    cache: chunk text hash → embedding; survives builds, so unchanged
+                           text is never embedded again and an interrupted build resumes
+
+No pickle anywhere: JSON, SQLite and FAISS's own file. A build writes a new generation
+folder completely, then replaces ``CURRENT``; a crash at any point leaves the previous
+generation in use.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import tempfile
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+import numpy as np
+
+from .records import (
+    Accessory, Approval, Chunk, Document, Line, Product, Quantity, SpecRow, SpecTable,
+)
+
+FORMAT_VERSION = 1
+CURRENT = "CURRENT"
+MANIFEST = "manifest.json"
+META = "meta.sqlite"
+VECTORS = "vectors.faiss"
+CACHE = "embeddings.sqlite"
+
+
+class IndexError_(Exception):
+    """Base for index problems that a rebuild fixes."""
+
+
+class IndexMissing(IndexError_):
+    """No index has been built in this folder yet."""
+
+
+class IndexCorrupt(IndexError_):
+    """An index file is missing, truncated or altered (checksum mismatch), or unreadable."""
+
+
+class IndexStale(IndexError_):
+    """The index was built from other corpus files, another model or format version."""
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What a generation was built from: format version, model, corpus file → SHA-256,
+    artefact file → SHA-256, the FAISS index kind and the chunk count."""
+
+    format_version: int
+    model: str
+    files: dict[str, str]
+    checksums: dict[str, str]
+    faiss: str
+    chunks: int
+    created: str
+
+
+def sha256_file(path: Path) -> str:
+    """Hex SHA-256 of a file."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def current_generation(index_dir: Path) -> Path:
+    """The generation folder ``CURRENT`` names. Raises IndexMissing / IndexCorrupt."""
+    pointer = index_dir / CURRENT
+    if not pointer.is_file():
+        raise IndexMissing(f"no index in {index_dir} yet")
+    name = pointer.read_text(encoding="utf-8").strip()
+    if not name.startswith("gen-") or "/" in name or "\\" in name:
+        raise IndexCorrupt(f"{pointer} names no generation ({name[:40]!r})")
+    gen = index_dir / name
+    if not gen.is_dir():
+        raise IndexCorrupt(f"{pointer} names {name}, which does not exist")
+    return gen
+
+
+def read_manifest(gen: Path, verify: bool = True) -> Manifest:
+    """Read and (with ``verify``) check a generation's manifest and artefact checksums.
+
+    Raises IndexCorrupt for a missing/unreadable manifest or a checksum mismatch, and
+    IndexStale for another format version.
+    """
+    try:
+        data = json.loads((gen / MANIFEST).read_text(encoding="utf-8"))
+        manifest = Manifest(**{f.name: data[f.name] for f in fields(Manifest)})
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise IndexCorrupt(f"index manifest unreadable in {gen.name}: {exc}") from exc
+    if manifest.format_version != FORMAT_VERSION:
+        raise IndexStale(
+            f"index format {manifest.format_version}, this program reads {FORMAT_VERSION}"
+        )
+    if verify:
+        for name, expected in manifest.checksums.items():
+            path = gen / name
+            if not path.is_file():
+                raise IndexCorrupt(f"index file {name} is missing")
+            if sha256_file(path) != expected:
+                raise IndexCorrupt(f"index file {name} is damaged (checksum mismatch)")
+    return manifest
+
+
+# ---------------------------------------------------------------- embedding cache
+
+
+class EmbeddingCache:
+    """Chunk-text SHA-256 → float32 vector, in SQLite beside the generations.
+
+    Each ``put`` commits, so the embeddings of an interrupted build are kept (checkpoint)
+    and the next build resumes with what is missing.
+    """
+
+    def __init__(self, index_dir: Path, model: str):
+        index_dir.mkdir(parents=True, exist_ok=True)
+        self.path = index_dir / CACHE
+        self._db = self._open(model)
+
+    def _open(self, model: str) -> sqlite3.Connection:
+        try:
+            db = sqlite3.connect(self.path, check_same_thread=False)
+            db.execute("CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT)")
+            db.execute("CREATE TABLE IF NOT EXISTS vec (key TEXT PRIMARY KEY, v BLOB)")
+            row = db.execute("SELECT v FROM meta WHERE k='model'").fetchone()
+        except sqlite3.DatabaseError:
+            self.path.unlink(missing_ok=True)  # a damaged cache only costs re-embedding
+            return self._open(model)
+        if row is None or row[0] != model:
+            db.execute("DELETE FROM vec")
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('model', ?)", (model,))
+            db.commit()
+        return db
+
+    def missing(self, keys: list[str]) -> list[str]:
+        """The keys (in order, without repeats) that have no cached vector yet."""
+        have = set()
+        unique = list(dict.fromkeys(keys))
+        for start in range(0, len(unique), 500):
+            part = unique[start:start + 500]
+            marks = ",".join("?" * len(part))
+            have.update(k for (k,) in self._db.execute(
+                f"SELECT key FROM vec WHERE key IN ({marks})", part))
+        return [k for k in unique if k not in have]
+
+    def put(self, keys: list[str], vectors: np.ndarray) -> None:
+        """Store vectors (n, d) for keys and commit."""
+        self._db.executemany(
+            "INSERT OR REPLACE INTO vec VALUES (?, ?)",
+            [(k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in zip(keys, vectors)],
+        )
+        self._db.commit()
+
+    def get(self, keys: list[str], dim: int) -> np.ndarray:
+        """Vectors for keys, in order → float32 (len(keys), dim). Raises KeyError if absent."""
+        found: dict[str, np.ndarray] = {}
+        unique = list(dict.fromkeys(keys))
+        for start in range(0, len(unique), 500):
+            part = unique[start:start + 500]
+            marks = ",".join("?" * len(part))
+            for key, blob in self._db.execute(
+                    f"SELECT key, v FROM vec WHERE key IN ({marks})", part):
+                found[key] = np.frombuffer(blob, dtype=np.float32)
+        out = np.zeros((len(keys), dim), dtype=np.float32)
+        for i, key in enumerate(keys):
+            out[i] = found[key]
+        return out
+
+    def close(self) -> None:
+        """Close the database."""
+        self._db.close()
+
+
+# ---------------------------------------------------------------- writing
+
+
+_SCHEMA = """
+CREATE TABLE documents (item TEXT PRIMARY KEY, source TEXT, title TEXT, sha256 TEXT);
+CREATE TABLE lines (source TEXT, number INTEGER, raw TEXT, text TEXT);
+CREATE INDEX lines_at ON lines (source, number);
+CREATE TABLE chunks (id INTEGER PRIMARY KEY, item TEXT, source TEXT, section TEXT,
+                     line_start INTEGER, line_end INTEGER, text TEXT, key TEXT);
+CREATE INDEX chunks_item ON chunks (item);
+CREATE TABLE products (item TEXT PRIMARY KEY, source TEXT, title TEXT, family TEXT,
+                       color TEXT, kind TEXT);
+CREATE TABLE rows (item TEXT, section TEXT, attribute TEXT, qualifier TEXT, standard TEXT,
+                   value TEXT, quantity TEXT, alternate TEXT, raw TEXT, source TEXT,
+                   line_start INTEGER, line_end INTEGER);
+CREATE INDEX rows_item ON rows (item, attribute);
+CREATE TABLE approvals (item TEXT, "group" TEXT, approval TEXT, issuer TEXT, standard TEXT,
+                        certificate TEXT, note TEXT, source TEXT, line_start INTEGER,
+                        line_end INTEGER);
+CREATE TABLE accessories (item TEXT, "group" TEXT, item_number TEXT, description TEXT,
+                          source TEXT, line_start INTEGER, line_end INTEGER);
+"""
+
+
+def _qjson(q: Quantity | None) -> str | None:
+    return json.dumps(asdict(q)) if q else None
+
+
+def write_generation(index_dir: Path, docs: list[Document], chunks: list[Chunk],
+                     tables: list[SpecTable], vectors: np.ndarray, model: str,
+                     files: dict[str, str], faiss_kind: str, faiss_index) -> Path:
+    """Write a complete generation into a temporary folder, then switch ``CURRENT`` to it
+    atomically and remove older generations. Returns the new generation folder.
+
+    ``vectors`` row i belongs to ``chunks[i]``; ``faiss_index`` is already filled.
+    """
+    import faiss
+
+    index_dir.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".building-", dir=index_dir))
+    try:
+        db = sqlite3.connect(tmp / META)
+        db.executescript(_SCHEMA)
+        db.executemany("INSERT INTO documents VALUES (?,?,?,?)",
+                       [(d.item, d.source, d.title, d.sha256) for d in docs])
+        db.executemany("INSERT INTO lines VALUES (?,?,?,?)",
+                       [(l.source, l.number, l.raw, l.text) for d in docs for l in d.lines])
+        db.executemany("INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?)",
+                       [(i, c.item, c.source, c.section, c.line_start, c.line_end, c.text, c.key)
+                        for i, c in enumerate(chunks)])
+        for table in tables:
+            p = table.product
+            db.execute("INSERT INTO products VALUES (?,?,?,?,?,?)",
+                       (p.item, p.source, p.title, p.family, p.color, p.kind))
+            db.executemany("INSERT INTO rows VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", [
+                (r.item, r.section, r.attribute, r.qualifier, r.standard, r.value,
+                 _qjson(r.quantity), _qjson(r.alternate), r.raw, r.source, r.line_start,
+                 r.line_end) for r in table.rows])
+            db.executemany("INSERT INTO approvals VALUES (?,?,?,?,?,?,?,?,?,?)", [
+                (a.item, a.group, a.approval, a.issuer, a.standard, a.certificate, a.note,
+                 a.source, a.line_start, a.line_end) for a in table.approvals])
+            db.executemany("INSERT INTO accessories VALUES (?,?,?,?,?,?,?)", [
+                (a.item, a.group, a.item_number, a.description, a.source, a.line_start,
+                 a.line_end) for a in table.accessories])
+        db.commit()
+        db.close()
+        faiss.write_index(faiss_index, str(tmp / VECTORS))
+        np.save(tmp / "vectors.npy", vectors, allow_pickle=False)
+        from datetime import datetime, timezone
+
+        manifest = Manifest(
+            format_version=FORMAT_VERSION, model=model, files=files,
+            checksums={name: sha256_file(tmp / name) for name in (META, VECTORS, "vectors.npy")},
+            faiss=faiss_kind, chunks=len(chunks),
+            created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        )
+        (tmp / MANIFEST).write_text(json.dumps(asdict(manifest), indent=1), encoding="utf-8")
+        for path in tmp.iterdir():
+            with path.open("rb") as handle:
+                os.fsync(handle.fileno())
+        gen = index_dir / f"gen-{os.getpid()}-{tmp.name.rsplit('-', 1)[-1]}"
+        tmp.rename(gen)
+        _fsync_dir(index_dir)
+        pointer_tmp = index_dir / f".{CURRENT}.tmp"
+        pointer_tmp.write_text(gen.name, encoding="utf-8")
+        with pointer_tmp.open("rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(pointer_tmp, index_dir / CURRENT)
+        _fsync_dir(index_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    for old in index_dir.iterdir():
+        if old.is_dir() and old != gen and (old.name.startswith("gen-") or old.name.startswith(".building-")):
+            shutil.rmtree(old, ignore_errors=True)
+    return gen
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _quantity(text: str | None) -> Quantity | None:
+    return Quantity(**json.loads(text)) if text else None
+
+
+@dataclass
+class StoredIndex:
+    """A loaded generation: records for answering plus the chunk vectors (float32 (n, 384))."""
+
+    path: Path
+    manifest: Manifest
+    products: dict[str, Product]
+    tables: dict[str, SpecTable]
+    chunks: list[Chunk]
+    vectors: np.ndarray
+    db: sqlite3.Connection
+
+    def lines(self, source: str, start: int, end: int) -> list[Line]:
+        """Kept lines of a datasheet with ``start ≤ number ≤ end``, in order."""
+        return [Line(source, n, raw, text) for n, raw, text in self.db.execute(
+            "SELECT number, raw, text FROM lines WHERE source=? AND number BETWEEN ? AND ? "
+            "ORDER BY number", (source, start, end))]
+
+
+def load_generation(index_dir: Path, verify: bool = True) -> StoredIndex:
+    """Load the current generation. Raises IndexMissing, IndexCorrupt or IndexStale."""
+    gen = current_generation(index_dir)
+    manifest = read_manifest(gen, verify=verify)
+    try:
+        db = sqlite3.connect(f"file:{gen / META}?mode=ro", uri=True, check_same_thread=False)
+        products = {row[0]: Product(*row) for row in db.execute(
+            "SELECT item, source, title, family, color, kind FROM products ORDER BY rowid")}
+        rows: dict[str, list[SpecRow]] = {item: [] for item in products}
+        for r in db.execute("SELECT * FROM rows ORDER BY rowid"):
+            rows.setdefault(r[0], []).append(SpecRow(
+                item=r[0], section=r[1], attribute=r[2], qualifier=r[3], standard=r[4],
+                value=r[5], quantity=_quantity(r[6]), alternate=_quantity(r[7]), raw=r[8],
+                source=r[9], line_start=r[10], line_end=r[11]))
+        approvals: dict[str, list[Approval]] = {}
+        for a in db.execute("SELECT * FROM approvals ORDER BY rowid"):
+            approvals.setdefault(a[0], []).append(Approval(*a))
+        accessories: dict[str, list[Accessory]] = {}
+        for a in db.execute("SELECT * FROM accessories ORDER BY rowid"):
+            accessories.setdefault(a[0], []).append(Accessory(*a))
+        chunks = [Chunk(*c[1:]) for c in db.execute(
+            "SELECT id, item, source, section, line_start, line_end, text, key FROM chunks "
+            "ORDER BY id")]
+        vectors = np.load(gen / "vectors.npy", allow_pickle=False)
+    except (sqlite3.DatabaseError, OSError, ValueError, TypeError) as exc:
+        raise IndexCorrupt(f"index {gen.name} unreadable: {exc}") from exc
+    if vectors.shape[0] != len(chunks):
+        raise IndexCorrupt(f"index {gen.name}: {vectors.shape[0]} vectors for {len(chunks)} chunks")
+    tables = {
+        item: SpecTable(product, tuple(rows.get(item, ())), tuple(approvals.get(item, ())),
+                        tuple(accessories.get(item, ())))
+        for item, product in products.items()
+    }
+    return StoredIndex(gen, manifest, products, tables, chunks, vectors, db)
