@@ -108,8 +108,7 @@ class Assistant:
         if reason:
             if on_rebuild:
                 on_rebuild(reason)
-            report = indexing.build(corpus_dir, index_dir, embedder, progress, reason)
-            indexing.remember_skipped(index_dir, corpus_dir, report.skipped)
+            indexing.build(corpus_dir, index_dir, embedder, progress, reason)
         return cls(store.load_generation(index_dir, verify=False), embedder)
 
     def warm_up(self) -> None:

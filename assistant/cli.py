@@ -174,7 +174,6 @@ def _cmd_index(args) -> int:
         report = indexing.build(corpus_dir, index_dir, progress=progress, reason=reason)
     finally:
         progress.close()
-    indexing.remember_skipped(index_dir, corpus_dir, report.skipped)
     for source, why in report.skipped:
         print(f"skipped {source}: {why}", file=sys.stderr)
     print(f"Indexed {len(report.indexed)} datasheets, {report.chunks} chunks "

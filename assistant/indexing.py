@@ -147,6 +147,7 @@ def build(corpus_dir: Path, index_dir: Path, embedder: Embedder | None = None,
         index_dir, [i.doc for i in ingested], chunks, [i.table for i in ingested], vectors,
         embedder.name, {s: h for s, h in files.items() if s in indexed}, kind, index,
     )
+    remember_skipped(index_dir, files, skipped)
     return BuildReport(indexed=tuple(sorted(indexed)), skipped=tuple(skipped), chunks=len(chunks),
                        embedded=embedded, rebuilt=True, reason=reason)
 
@@ -166,6 +167,8 @@ def check(index_dir: Path, corpus_dir: Path | None) -> str:
         return str(exc)
     if manifest.model != model_name():
         return f"the embedding model changed ({manifest.model} → {model_name()})"
+    if manifest.pipeline != store.pipeline_version():
+        return "the datasheet parser changed since the index was built"
     if corpus_dir is None:
         return ""
     current = corpus_hashes(corpus_dir)
@@ -195,12 +198,11 @@ def _known_bad(index_dir: Path, source: str, sha: str) -> bool:
         return False
 
 
-def remember_skipped(index_dir: Path, corpus_dir: Path, skipped: tuple[tuple[str, str], ...]) -> None:
+def remember_skipped(index_dir: Path, hashes: dict[str, str], skipped: list[tuple[str, str]]) -> None:
     """Record the hashes of skipped files so an unchanged broken file does not make the
     index look stale at every start."""
     import json
 
-    hashes = corpus_hashes(corpus_dir)
     data = {s: hashes.get(s, "") for s, _ in skipped}
     tmp = index_dir / ".skipped.json.tmp"
     tmp.write_text(json.dumps(data), encoding="utf-8")

@@ -68,6 +68,7 @@ class Manifest:
     faiss: str
     chunks: int
     created: str
+    pipeline: str = ""
 
 
 def sha256_file(path: Path) -> str:
@@ -114,7 +115,7 @@ def read_manifest(gen: Path, verify: bool = True) -> Manifest:
     """
     try:
         data = json.loads((gen / MANIFEST).read_text(encoding="utf-8"))
-        manifest = Manifest(**{f.name: data[f.name] for f in fields(Manifest)})
+        manifest = Manifest(**{f.name: data[f.name] for f in fields(Manifest) if f.name in data})
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise IndexCorrupt(f"index manifest unreadable in {gen.name}: {exc}") from exc
     if manifest.format_version != FORMAT_VERSION:
@@ -228,6 +229,16 @@ def _qjson(q: Quantity | None) -> str | None:
     return json.dumps(asdict(q)) if q else None
 
 
+def pipeline_version() -> str:
+    """A hash of the parsing code (loading → spec table): an index built by other parsing
+    code is stale even when the corpus did not change."""
+    digest = hashlib.sha256(str(FORMAT_VERSION).encode())
+    here = Path(__file__).parent
+    for name in ("loading", "normalising", "sections", "values", "spectable", "indexing"):
+        digest.update((here / f"{name}.py").read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def write_generation(index_dir: Path, docs: list[Document], chunks: list[Chunk],
                      tables: list[SpecTable], vectors: np.ndarray, model: str,
                      files: dict[str, str], faiss_kind: str, faiss_index) -> Path:
@@ -275,6 +286,7 @@ def write_generation(index_dir: Path, docs: list[Document], chunks: list[Chunk],
             checksums={name: sha256_file(tmp / name) for name in (META, VECTORS, "vectors.npy")},
             faiss=faiss_kind, chunks=len(chunks),
             created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            pipeline=pipeline_version(),
         )
         (tmp / MANIFEST).write_text(json.dumps(asdict(manifest), indent=1), encoding="utf-8")
         for path in tmp.iterdir():
