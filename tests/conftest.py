@@ -1,0 +1,48 @@
+"""Shared fixtures: the shipped corpus indexed once per test session in a temporary folder.
+
+The model is loaded once (one ``Embedder`` for the session) and the user's own ``index/``
+is never touched by the tests.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assistant import indexing
+from assistant.answering import Assistant
+from assistant.embedding import Embedder
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO / "corpus"
+
+
+@pytest.fixture(scope="session")
+def embedder() -> Embedder:
+    """The bundled embedding model, loaded once for the whole session."""
+    return Embedder()
+
+
+@pytest.fixture(scope="session")
+def corpus_dir(tmp_path_factory) -> Path:
+    """A private copy of the shipped corpus (tests may not change the real one)."""
+    target = tmp_path_factory.mktemp("corpus")
+    for path in CORPUS.iterdir():
+        shutil.copy2(path, target / path.name)
+    return target
+
+
+@pytest.fixture(scope="session")
+def index_dir(tmp_path_factory, corpus_dir: Path, embedder: Embedder) -> Path:
+    """The shipped corpus built into an index once per session."""
+    target = tmp_path_factory.mktemp("index")
+    indexing.build(corpus_dir, target, embedder)
+    return target
+
+
+@pytest.fixture(scope="session")
+def assistant(index_dir: Path, corpus_dir: Path, embedder: Embedder) -> Assistant:
+    """An :class:`Assistant` on the session index (shared: ``ask`` is stateless)."""
+    return Assistant.open(index_dir, corpus_dir, embedder=embedder)
