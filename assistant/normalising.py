@@ -95,13 +95,15 @@ def normalise(raw: RawFile, path: Path | None = None) -> Document:
 
     Blank lines are kept (as empty ``text``) because they separate rows and paragraphs.
     A non-blank line repeating an earlier one is dropped when it is long (≥ 20 characters:
-    a repeated page header or figure caption) or when it repeats the previous kept line.
+    a repeated page header or figure caption) or when it repeats the previous kept line;
+    except a table cell repeated under a different short row name (the issuer
+    ``DEKRA Certification B.V.`` under ``CSA`` and under ``KEMA/KEUR``).
     Raises ValueError when no item number can be found.
     """
     item = find_item_number(raw, path)
     markdown = raw.source.lower().endswith(".md")
     kept: list[Line] = []
-    seen: set[str] = set()
+    seen: dict[str, set[str]] = {}  # line → the lines that preceded it
     last = ""
     for number, rawline in enumerate(raw.lines, start=1):
         text = normalise_text(rawline, markdown)
@@ -111,9 +113,10 @@ def normalise(raw: RawFile, path: Path | None = None) -> Document:
             continue
         key = text.casefold()
         describes_item = last.startswith("item no")  # accessory descriptions may repeat
-        if key == last or (len(key) >= 20 and key in seen and not describes_item):
+        new_cell = len(last) < 20 and last not in seen.get(key, {last})
+        if key == last or (len(key) >= 20 and key in seen and not describes_item and not new_cell):
             continue
-        seen.add(key)
+        seen.setdefault(key, set()).add(last)
         last = key
         # A PDF page-top line keeps its leading space in ``raw``; sections.py reads that cue.
         kept.append(Line(raw.source, number, rawline, text))

@@ -3,7 +3,8 @@
 Headings are found from the text's structure, in both formats: Markdown ``#`` headings and
 bold-only lines; in PDF text, short standalone title-like lines that read as section names
 (``… data``, ``Approvals per …``, ``Installation Notes``) and lines that open a new page
-(a leading space right after the previous page's last line, then a blank line). A heading
+(a leading space right after the previous page's last line, then a blank line); and, in
+text without blank lines, lines that are only a datasheet part's name. A heading
 is *major* (a new top-level section) when it names a datasheet part (``… data``,
 ``… Notes``, ``Approvals / Certificates`` …); any other heading nests under the current
 major one, giving paths such as ``Electrical data › Approvals per UL 1059``.
@@ -27,6 +28,7 @@ _MAJOR = re.compile(
     r"|^approvals\s*/|^accessories$",
     re.IGNORECASE,
 )
+_PER_STANDARD = re.compile(r"^(ratings?|approvals?) per\s+\S", re.IGNORECASE)
 _ITEM_LINE = re.compile(r"^item no\b", re.IGNORECASE)
 MAX_CHUNK_WORDS = 110  # ≈ 190 MiniLM tokens at ~1.7 tokens/word, under its 256-token cut
 
@@ -95,6 +97,10 @@ def is_heading(lines: tuple[Line, ...], index: int, markdown: bool) -> bool:
         _is_blank(lines, index + 1) or lines[index + 1].raw.startswith(" ")
     )
     if standalone and _titleish(text, 6) and _SECTION_WORDS.search(text):
+        return True
+    # PDF text without blank separators: only an unmistakable datasheet part name
+    # (``Connection data``, ``Ratings per IEC/EN 60664-1``) counts.
+    if _titleish(text, 5) and (_MAJOR.search(text) or _PER_STANDARD.match(text)):
         return True
     page_top = (
         line.raw.startswith(" ")

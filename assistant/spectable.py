@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from .normalising import ITEM_RE
 from .records import Accessory, Approval, Document, Line, Product, Section, SpecRow, SpecTable
-from .sections import paragraphs
+from .sections import Paragraph, paragraphs
 from .values import TRAILING_VALUE_RE, parse_value
 
 # Attribute names of WAGO-style datasheets (the ETIM/eCl@ss-like vocabulary they share).
@@ -153,10 +153,15 @@ def _tab_rows(section: Section, known: tuple[str, ...]) -> list[SpecRow]:
 def _text_rows(section: Section, known: tuple[str, ...]) -> list[SpecRow]:
     """Rows of a PDF-text section, kept only when most of its paragraphs read as rows
     (prose sections such as installation notes are not tables)."""
-    paras = paragraphs(section)
+    paras = [p for p in paragraphs(section) if "\t" not in p.text]
     found = []
     for para in paras:
-        if "\t" in para.text:
+        # PDF text without blank lines between rows: one row per line when every line
+        # reads as a row on its own; otherwise the lines are one wrapped row.
+        per_line = [split_text_row(line.text, known) for line in para.lines]
+        if len(para.lines) > 1 and all(per_line):
+            found.extend((Paragraph(para.section, (line,)), split)
+                         for line, split in zip(para.lines, per_line))
             continue
         split = split_text_row(_join_value(para.lines), known)
         if split:
