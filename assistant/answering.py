@@ -29,6 +29,8 @@ from .sections import passages
 log = logging.getLogger(__name__)
 
 MAX_QUESTION = 500  # characters read of a question; longer input is cut, not rejected
+_NO_CONDUCTOR = checking.Conductor(None, None, None, None)
+_TIE = 0.005  # candidate scores this close are equally good answers
 SMALL_CORPUS = 5  # up to this many products, a question naming none is answered for all
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _PROCEDURAL = re.compile(
@@ -38,13 +40,15 @@ _FOLLOW_UP = re.compile(r"^\s*(and|what about|how about|also|same for|and for|an
                         r"\b(it|its|it's|that|this one|them)\b", re.IGNORECASE)
 _COMPARATIVE = re.compile(r"\b(higher|more|larger|bigger|greater|wider|longer|heavier|lower|less|"
                           r"smaller|narrower|shorter|lighter)\b", re.IGNORECASE)
+_ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def clean_question(question: str) -> str:
     """A question as the engine reads it: control characters removed, whitespace folded,
     cut at ``MAX_QUESTION`` characters, decimal commas read as points."""
-    text = _CONTROL.sub(" ", question or "")
+    text = _ANSI.sub(" ", question or "")
+    text = _CONTROL.sub(" ", text)
     text = re.sub(r"\s+", " ", text).strip()[:MAX_QUESTION]
     return re.sub(r"(?<=\d),(?=\d)", ".", text)
 
@@ -65,6 +69,11 @@ class Candidate:
     citation: Citation
     row: SpecRow | None
     order: int
+
+    @property
+    def attribute_terms(self) -> frozenset[str]:
+        """Stems of the attribute name alone (``Rated current`` → rate, current)."""
+        return frozenset(terms(self.attribute))
 
 
 def _norm_quote(text: str) -> str:
@@ -87,6 +96,7 @@ class Assistant:
         self.candidates: dict[str, list[Candidate]] = {
             item: self._candidates(table) for item, table in self.tables.items()}
         self._lines: dict[str, list[Line]] = {}
+        self._item_numbers = set(_NUMBER.findall(" ".join(self.tables)))
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------ opening
@@ -148,7 +158,9 @@ class Assistant:
         out: list[Candidate] = []
         item = table.product.item
         for order, row in enumerate(table.rows):
-            label_terms = frozenset(terms(row.label))
+            # a note names its subject in the qualifier ("Note (conductor cross-section)"):
+            # it is found by its text, but never outranks the attribute it annotates
+            label_terms = frozenset(terms("note" if _is_note(row.attribute) else row.label))
             out.append(Candidate(
                 item, "row", row.attribute, row.label, row.value, label_terms,
                 frozenset(terms(f"{row.label} {row.section} {row.standard} {row.value}")),
@@ -184,7 +196,8 @@ class Assistant:
         with self._lock:
             answer = self._ask(question, [clean_question(h) for h in history])
         answer = replace(answer, question=question, id=id)
-        missing = unsupported_numbers(answer)
+        # the corpus's own item numbers are references, not claims
+        missing = [n for n in unsupported_numbers(answer) if n not in self._item_numbers]
         if missing:
             log.warning("answer withheld, numbers without source %s: %r", missing, answer.answer)
             answer = self._refusal(answer.question, answer.products,
@@ -212,8 +225,11 @@ class Assistant:
             and bool(_FOLLOW_UP.search(question))
         ignore = self.resolver.hint_terms(items) | {stem(w) for w in words(" ".join(items))}
         qterms = key_terms(question, ignore)
-        if follow_up and history:
-            qterms = key_terms(history[-1], ignore) + [t for t in qterms if t not in key_terms(history[-1], ignore)]
+        if follow_up and not self._names_attribute(items, qterms):
+            # an elliptical follow-up ("and for the 770 plug?", "and under UL?") asks the
+            # previous question again; one naming its own attribute ("how heavy is it?") not
+            earlier = key_terms(history[-1], ignore)
+            qterms = earlier + [t for t in qterms if t not in earlier]
         if checking.is_check(question):
             return self._check(question, items, qterms)
         if not qterms:
@@ -221,6 +237,11 @@ class Assistant:
         if len(items) >= 2 and resolution.source == "question":
             return self._compare(question, items, qterms)
         return self._lookup(question, items, qterms)
+
+    def _names_attribute(self, items: list[str], qterms: list[str]) -> bool:
+        """Whether a question term (or a synonym) names an attribute of these products."""
+        wanted = {t for q in qterms for t in expand(q)}
+        return any(wanted & c.attribute_terms for item in items for c in self.candidates.get(item, []))
 
     # ------------------------------------------------------------ spec lookups
 
@@ -245,6 +266,21 @@ class Assistant:
         else:
             same = [c for s, cov, c in scored if c.kind == top.kind and c.attribute == top.attribute
                     and cov >= top_cov - 1e-9]
+        # a question that does not tell two attributes apart ("UL rating", "locking levers"
+        # as a row and as accessories) gets all of them rather than an arbitrary one
+        wanted = {t for q in qterms for t in expand(q)}
+
+        def named(c: Candidate) -> tuple[frozenset[str], frozenset[str]]:
+            # the attribute words a question matched, and its terms found literally
+            return c.attribute_terms & wanted, c.all_terms & frozenset(qterms)
+
+        same += [c for s, cov, c in scored if c not in same and cov >= top_cov - 1e-9
+                 and named(c) == named(top) and not _is_note(c.attribute)
+                 and (s >= top_score - _TIE or c.kind != top.kind)]
+        # "which wire sizes?" without a conductor class: every conductor range of the sheet
+        if top.row and checking.conductor_rows([top.row]) and checking.conductor(question) == _NO_CONDUCTOR:
+            same += [c for s, cov, c in scored if c not in same and cov >= top_cov - 1e-9
+                     and c.row and checking.conductor_rows([c.row])]
         qualifier_words = {stem(w) for w in words(question)}
         overlap = {id(c): len(c.qualifier_terms & qualifier_words) for c in same}
         best = max(overlap.values(), default=0)
@@ -289,9 +325,7 @@ class Assistant:
         facts, citations, parts = [], [], []
         for item in items:
             rows = [c for c in self.candidates[item] if c.row and c.row.quantity][:6]
-            title = self.tables[item].product.title
-            parts.append(f"{item}" + (f" ({title})" if title != item else "") + ": "
-                         + "; ".join(_shown(c) for c in rows))
+            parts.append(f"{item}: " + "; ".join(_shown(c) for c in rows))
             facts += [_fact(c) for c in rows]
             citations += [c.citation for c in rows]
         return Answer(question, "spec", ". ".join(parts) + ".", tuple(items),
@@ -513,6 +547,10 @@ class Assistant:
         listing = ", ".join(items) if items else ", ".join(list(self.tables)[:5])
         return Answer(question, "clarify", f"Which product do you mean? Name an item number, e.g. {listing}.",
                       tuple(items))
+
+
+def _is_note(attribute: str) -> bool:
+    return attribute.lower().startswith("note")
 
 
 def _enough(cov: float, qterms: list[str]) -> bool:

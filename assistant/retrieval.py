@@ -30,7 +30,8 @@ okay ok allowed fine possible suitable work works go goes put one ones thing thi
 accepts accepted take takes handle handles support supports hold holds under over per via
 also what's whats it's i'm does doesn't don't isn't can't much higher lower larger bigger
 greater smaller better best worse compared compare versus vs connector connectors product
-products device devices unit units item items
+products device devices unit units item items carry carries carrying fit fits fitting
+available offered exist exists two both three either neither again
 """.replace("?", "").split())
 # Kept as query terms although short: they distinguish qualifiers ("Use Group B", "Ex e II").
 SHORT_TERMS = frozenset({"ul", "ex", "en", "ip", "b", "c", "e", "i", "ii", "iii", "iec", "csa"})
@@ -40,10 +41,11 @@ SYNONYM_GROUPS = (
     "current amp amps ampere amperes amperage ampacity",
     "voltage volt volts",
     "strip stripping stripped insulation",
-    "width wide broad thick thickness",
-    "height high tall",
-    "depth deep",
-    "weight weigh weighs heavy mass",
+    "width wide wider widest narrow narrower broad thick thickness",
+    "height high tall taller",
+    "depth deep deeper",
+    "weight weigh weighs heavy heavier lighter mass",
+    "length long longer",
     "conductor wire wires cable lead cord",
     "cross section size gauge awg mm² thick",
     "color colour",
@@ -54,7 +56,7 @@ SYNONYM_GROUPS = (
     "counterpart mating mate matching female male",
     "tool screwdriver",
     "remove removal release releasing take out extract detach disconnect unplug loosen",
-    "attach attaching mount mounting latch fit fix fasten install installing assemble",
+    "attach attaching mount mounting latch fix fasten install installing assemble",
     "insert inserting connect connecting termination terminate terminating",
     "code coding key keying",
     "spacing pitch",
@@ -89,7 +91,8 @@ _TOKEN = re.compile(r"[a-z]+|\d+(?:\.\d+)?|[²µΩ°]")
 def words(text: str) -> list[str]:
     """Lower-case word and number tokens, letters and digits split apart."""
     text = re.sub(r"fine[\s-]+stranded", "finestranded", text.lower())
-    text = re.sub(r"\b(take|pull|taking|pulling)\s+(it\s+|them\s+)?out\b", "remove", text)
+    # "take it out", "get a conductor out" → "remove it", "remove a conductor"
+    text = re.sub(r"\b(?:take|taking|pull|pulling|get|getting)\s+((?:\w+\s+){0,2})out\b", r"remove \1", text)
     return _TOKEN.findall(text)
 
 

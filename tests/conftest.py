@@ -28,7 +28,9 @@ def embedder() -> Embedder:
 @pytest.fixture(scope="session")
 def corpus_dir(tmp_path_factory) -> Path:
     """A private copy of the shipped corpus (tests may not change the real one)."""
-    target = tmp_path_factory.mktemp("corpus")
+    # named "corpus" so that citations read "corpus/…" as they do for users
+    target = tmp_path_factory.mktemp("data") / "corpus"
+    target.mkdir()
     for path in CORPUS.iterdir():
         shutil.copy2(path, target / path.name)
     return target
