@@ -52,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     ev = sub.add_parser("eval", help="score a question set (JSONL) and print a table per kind")
     ev.add_argument("file", type=Path, metavar="FILE.jsonl")
     ev.add_argument("--json", action="store_true", help="also write every answer as JSON lines to stdout")
+    ev.add_argument("--recall", type=int, metavar="K", default=0,
+                    help="also print recall@K of the passage retriever: fused, dense only, BM25 only")
     _paths(ev)
     index = sub.add_parser("index", help="build or update the index of a corpus folder")
     index.add_argument("--force", action="store_true", help="rebuild even when the index is up to date")
@@ -155,6 +157,11 @@ def _cmd_eval(args) -> int:
     elapsed = time.perf_counter() - started
     print(report(results))
     print(f"answered {len(questions)} questions in {elapsed:.2f} s")
+    if args.recall:
+        from .evaluation import retrieval_recall
+
+        for name, (hit, total) in retrieval_recall(assistant, questions, args.recall).items():
+            print(f"recall@{args.recall} {name:<6} {hit}/{total} = {hit / max(total, 1):.2f}")
     return 0 if all(r.passed for r in results) else EXIT_ERROR
 
 

@@ -124,3 +124,31 @@ def report(results: list[Scored]) -> str:
             lines.append(f"  {r.question.id}: {', '.join(r.unsupported)}")
     lines.append(f"score: {passed}/{len(results)} passed")
     return "\n".join(lines)
+
+
+def retrieval_recall(assistant, questions: list[EvalQuestion], k: int = 3) -> dict[str, tuple[int, int]]:
+    """Recall@k of the passage retriever, fused and each half alone, on a question set.
+
+    A question counts when it expects a citation (``cite``) and is not ``not_found``; it is
+    recalled when one of the top-k chunks of its resolved products contains the ``cite``
+    text (normalised). The query is the question, after the conversation's last question
+    when it has a history. Returns ``{"fused"|"dense"|"bm25": (recalled, counted)}``.
+    """
+    retriever, chunks = assistant.retriever, assistant.index.chunks
+    counts = {"fused": [0, 0], "dense": [0, 0], "bm25": [0, 0]}
+    for q in questions:
+        if q.kind == "not_found" or not q.cite:
+            continue
+        items = list(assistant.resolver.resolve(q.question, list(q.history)).items) or sorted(assistant.tables)
+        query = " ".join(list(q.history[-1:]) + [q.question])
+        vector = assistant.embedder.encode([query])[0]
+        ranked = {
+            "fused": [h.chunk_id for h in retriever.search(query, items, vector, k)],
+            "dense": retriever.dense_only(vector, items, k),
+            "bm25": retriever.bm25_only(query, items, k),
+        }
+        wanted = normalise(q.cite)
+        for name, ids in ranked.items():
+            counts[name][1] += 1
+            counts[name][0] += any(wanted in normalise(chunks[i].text) for i in ids)
+    return {name: (hit, total) for name, (hit, total) in counts.items()}

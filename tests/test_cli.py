@@ -85,9 +85,13 @@ def test_ask_without_question_is_a_usage_error(capsys, paths):
 
 @pytest.mark.skipif(not DEV.exists(), reason="shared eval set not present")
 def test_eval_dev_set_passes(capsys, paths):
-    code, out, _ = run(capsys, "eval", str(DEV), *paths)
+    code, out, _ = run(capsys, "eval", str(DEV), "--recall", "3", *paths)
     assert "unsupported numbers: 0" in out
     assert code == 0, out
+    recall = {l.split()[1]: float(l.split()[-1]) for l in out.splitlines() if l.startswith("recall@3")}
+    assert set(recall) == {"fused", "dense", "bm25"}
+    # fusion is kept because it beats either retriever alone on this set
+    assert recall["fused"] >= max(recall["dense"], recall["bm25"])
 
 
 def test_index_up_to_date_then_rebuilt_after_change(capsys, corpus_dir, index_dir, tmp_path):
