@@ -13,8 +13,9 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -76,6 +77,23 @@ class Candidate:
         return frozenset(terms(self.attribute))
 
 
+class _ByItem(dict):
+    """item number → its spec-table candidates, built on first use: a catalogue has
+    thousands of products and a question touches a few (building them all took ~3 s of
+    ``Assistant`` start-up at 1,000 datasheets)."""
+
+    def __init__(self, build: Callable[[SpecTable], list[Candidate]], tables: dict[str, SpecTable]):
+        super().__init__()
+        self._build, self._tables = build, tables
+
+    def __missing__(self, item: str) -> list[Candidate]:
+        value = self[item] = self._build(self._tables[item])
+        return value
+
+    def get(self, item: str, default=None):
+        return self[item] if item in self._tables else default
+
+
 def _norm_quote(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("\t", " ")).strip()
 
@@ -93,10 +111,8 @@ class Assistant:
         self.tables: dict[str, SpecTable] = index.tables
         self.resolver = ProductResolver(list(index.products.values()))
         self.retriever = Retriever(index.chunks, index.vectors)
-        self.candidates: dict[str, list[Candidate]] = {
-            item: self._candidates(table) for item, table in self.tables.items()}
+        self.candidates: dict[str, list[Candidate]] = _ByItem(self._candidates, self.tables)
         self._lines: dict[str, list[Line]] = {}
-        self._item_numbers = set(_NUMBER.findall(" ".join(self.tables)))
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------ opening
@@ -197,7 +213,7 @@ class Assistant:
             answer = self._ask(question, [clean_question(h) for h in history])
         answer = replace(answer, question=question, id=id)
         # the corpus's own item numbers are references, not claims
-        missing = [n for n in unsupported_numbers(answer) if n not in self._item_numbers]
+        missing = unsupported_numbers(answer, self.tables)
         if missing:
             log.warning("answer withheld, numbers without source %s: %r", missing, answer.answer)
             answer = self._refusal(answer.question, answer.products,
@@ -451,7 +467,10 @@ class Assistant:
         general = [r for r in fitting if not checking.row_conductor(r).push_in]
         push = [r for r in fitting if checking.row_conductor(r).push_in]
         if want.push_in is True:
-            deciding = push or general
+            # a push-in row that gives only a minimum ("from 1.5 mm²") leaves the maximum
+            # to the general rows of the same conductor
+            open_ended = any(checking.is_minimum(r) for r in push)
+            deciding = (push + general) if open_ended else (push or general)
         elif want.push_in is False:
             deciding = general or push
         else:
@@ -476,6 +495,10 @@ class Assistant:
         elif want.push_in is True and not push:
             verdict = "conditional" if any(oks) else "no"
             lines.append("the datasheet gives no push-in range for this conductor")
+        elif want.push_in is True and any(checking.is_minimum(r) for r in push):
+            p = [ok for r, ok in results if r in push]
+            g = [ok for r, ok in results if r not in push]
+            verdict = "no" if not all(p) else "yes" if all(g) else "conditional" if any(g) else "no"
         else:
             verdict = "yes" if all(oks) else "no" if not any(oks) else "conditional"
         ordered = sorted(results, key=lambda x: (x[1] is True) == (verdict == "no"))
@@ -576,17 +599,48 @@ def _fact(c: Candidate) -> Fact:
                 c.row.qualifier if c.row else "")
 
 
-def unsupported_numbers(answer: Answer) -> list[str]:
-    """Numbers in the answer text found in none of its facts, citations, related passages,
-    product item numbers or the question. An empty list means the answer is faithful."""
-    sources = [answer.question] + list(answer.products)
-    sources += [f"{f.product} {f.attribute} {f.qualifier} {f.value} {f.section}" for f in answer.facts]
-    sources += [f"{c.product} {c.section} {c.quote}" for c in answer.citations + answer.related]
-    known = set(_NUMBER.findall(" ".join(sources).replace(",", ".")))
-    found = _NUMBER.findall(answer.answer)
-    # line numbers of citations are references, not claims
-    known |= {str(n) for c in answer.citations + answer.related for n in (c.line_start, c.line_end)}
-    return [n for n in found if n not in known]
+_CLAIMED_NUMBER = re.compile(r"(?P<sign>(?<![\w.])[-+\u2212\u2013](?=\d))?(?P<digits>\d+(?:\.\d+)?)")
+_ITEM_TOKEN = re.compile(r"[\w/-]+")
+# "lines 271–275" in a passage answer says where a quote stands; it claims nothing.
+_LINE_REFERENCE = re.compile(r"\blines?\s+\d+(?:\s*[-\u2013]\s*\d+)?")
+
+
+def _numbers(text: str) -> list[tuple[str, str]]:
+    """The numbers a text states, as (written, value): decimal comma read as a point, the
+    sign kept, the value without trailing zeros (``-35 … +85 °C`` → ``-35``, ``85``;
+    ``4.0`` and ``4`` are one value; the hyphen in ``2002-1204`` is no sign)."""
+    text = re.sub(r"(?<=\d),(?=\d)", ".", text)
+    out = []
+    for m in _CLAIMED_NUMBER.finditer(text):
+        minus = "-" if m.group("sign") and m.group("sign") != "+" else ""
+        value = format(Decimal(m.group("digits")).normalize(), "f")
+        out.append((minus + m.group("digits"), (minus if value != "0" else "") + value))
+    return out
+
+
+def unsupported_numbers(answer: Answer, item_numbers: Iterable[str] = ()) -> list[str]:
+    """Numbers in the answer text found in none of its facts, citations, related passages
+    or the question. An empty list means the answer is faithful.
+
+    Item numbers (of the answer's products and citations, and ``item_numbers``, e.g. the
+    corpus's) and citation line references (``lines 271–275``) name things; they are
+    taken out of the text before it is checked, so a bare ``770`` or ``1204`` or a line
+    number elsewhere in the text still needs a source. Numbers are compared by value
+    (``4`` is backed by ``4.0``); a sign counts: ``-35`` is not backed by ``35``.
+    """
+    cited = answer.citations + answer.related
+    items = set(item_numbers) | set(answer.products) | {f.product for f in answer.facts}
+    items |= {c.product for c in cited}
+    # one pass over the text's word tokens, whatever the number of products in the corpus
+    text = _ITEM_TOKEN.sub(lambda m: " " if m.group(0) in items else m.group(0), answer.answer)
+    for item in (i for i in items if i and not _ITEM_TOKEN.fullmatch(i)):  # unusual item numbers
+        text = text.replace(item, " ")
+    text = _LINE_REFERENCE.sub(" ", text)
+    sources = [answer.question]
+    sources += [f"{f.attribute} {f.qualifier} {f.value} {f.section}" for f in answer.facts]
+    sources += [f"{c.section} {c.quote}" for c in cited]
+    known = {value for _written, value in _numbers(" ".join(sources))}
+    return [written for written, value in _numbers(text) if value not in known]
 
 
 def default_paths(index_dir: Path | None, corpus_dir: Path | None) -> tuple[Path, Path]:

@@ -138,6 +138,17 @@ def fits(asked: Asked, row: SpecRow) -> bool | None:
     """Whether the asked value lies in the row's range (ends included); None when the units
     cannot be compared. AWG is compared on the AWG range the sheet prints when present."""
     q, alt = row.quantity, row.alternate
+    if is_minimum(row):
+        # "Fine-stranded conductor with ferrule, push-in termination, from 1.5 mm² / 16 AWG":
+        # the printed size is the smallest allowed (a larger AWG number is a smaller wire)
+        for quantity in (q, alt):
+            if quantity and quantity.unit == asked.unit:
+                if asked.unit == "AWG":
+                    return asked.value <= quantity.low + 1e-9
+                return asked.value >= quantity.low - 1e-9
+        if asked.unit == "AWG" and q and q.unit == "mm²":
+            return awg_to_mm2(asked.value) >= q.low * 0.98
+        return None
     for quantity in (q, alt):
         if quantity and quantity.unit == asked.unit:
             return _within(asked.value, quantity)
@@ -148,6 +159,15 @@ def fits(asked: Asked, row: SpecRow) -> bool | None:
     if asked.unit == "V" and q and q.unit == "kV":
         return _within(asked.value / 1000, q)
     return None
+
+
+def is_minimum(row: SpecRow) -> bool:
+    """A single value that is a lower limit: a label ending in ``from`` (``… push-in
+    termination, from 1.5 mm²``) or a ``>``/``≥`` marker."""
+    q = row.quantity
+    if not q or q.is_range:
+        return False
+    return bool(re.search(r"\bfrom$", row.label.strip(" ,"), re.IGNORECASE)) or q.marker in (">", "≥")
 
 
 def _within(value: float, quantity: Quantity, tolerance: float = 0.0) -> bool:
@@ -164,7 +184,9 @@ def _within(value: float, quantity: Quantity, tolerance: float = 0.0) -> bool:
 def describe(asked: Asked, row: SpecRow, ok: bool) -> str:
     """``6 mm² is outside Solid conductor 0.25 … 4 mm² / 22 … 12 AWG``."""
     where = "within" if ok else "outside"
-    if not row.quantity or not row.quantity.is_range:
+    if is_minimum(row):
+        where = "within" if ok else "below"
+    elif not row.quantity or not row.quantity.is_range:
         where = "within" if ok else "above" if asked.unit != "°C" else "outside"
     value = asked.text if asked.unit != "°C" or "°" in asked.text else f"{format_number(asked.value)} °C"
     return f"{value} is {where} {row.label} {row.value}"

@@ -131,6 +131,16 @@ def test_fit_checks(assistant, question, verdict, deciding):
     _faithful(answer)
 
 
+@pytest.mark.parametrize("size, verdict", [("0.75 mm²", "no"), ("18 AWG", "no"), ("2.5 mm²", "conditional")])
+def test_push_in_minimum_is_a_lower_limit(assistant, size, verdict):
+    """The plug's sheet gives push-in with a ferrule "from 1.5 mm²": a smaller conductor is
+    not push-in; a larger one is bounded by the ferrule ranges (collar or not)."""
+    answer = assistant.ask(f"is {size} fine-stranded with a ferrule ok for push-in on the 770 plug?")
+    assert answer.verdict == verdict, answer.answer
+    if verdict == "no":
+        assert answer.headline == "no: 1.5 mm² / 16 AWG"
+
+
 def test_awg_converted_when_the_sheet_prints_no_awg(assistant):
     """A check in AWG against a row printed in mm² only uses the standard AWG formula."""
     answer = assistant.ask("does 12 AWG solid fit the 2002-1204?")
