@@ -156,7 +156,8 @@ class Assistant:
 
     def context(self, citation: Citation, radius: int = 4) -> list[ContextLine]:
         """The kept lines around a citation (``radius`` lines either side), cited ones marked."""
-        lines = self.index.lines(citation.source, max(1, citation.line_start - 40), citation.line_end + 40)
+        with self._lock:  # the UI asks for context while a worker thread may be answering
+            lines = self.index.lines(citation.source, max(1, citation.line_start - 40), citation.line_end + 40)
         before = [l for l in lines if l.number < citation.line_start and l.text][-radius:]
         inside = [l for l in lines if citation.line_start <= l.number <= citation.line_end]
         after = [l for l in lines if l.number > citation.line_end and l.text][:radius]
@@ -326,7 +327,11 @@ class Assistant:
     def _spec_answer(self, question: str, answered: dict[str, list[Candidate]]) -> Answer:
         parts, facts, citations = [], [], []
         for item, rows in answered.items():
-            shown = "; ".join(_shown(c) for c in rows)
+            # the same value printed again elsewhere in the sheet ("Strip length 9 mm" in
+            # the installation notes) is cited, not repeated
+            kept = [c for c in rows if not any(o is not c and o.label == c.label and o.value != c.value
+                                               and o.value.startswith(c.value) for o in rows)]
+            shown = "; ".join(dict.fromkeys(_shown(c) for c in kept))
             parts.append(f"{item}: {shown}")
             for c in rows:
                 facts.append(_fact(c))

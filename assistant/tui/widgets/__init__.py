@@ -1,0 +1,1 @@
+"""Widgets of the chat: the question input, the conversation and the source pane."""

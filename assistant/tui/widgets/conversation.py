@@ -1,0 +1,140 @@
+"""The conversation: one :class:`Exchange` (question and answer) per question asked."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import ListItem, ListView, Static
+
+from ...records import Answer
+from ..text import answer_text, literal
+
+KIND_LABELS = {
+    "spec": "from the spec table",
+    "check": "check against the spec table",
+    "compare": "comparison",
+    "passage": "quoted from the datasheet",
+    "not_found": "the datasheets don't say",
+    "clarify": "please say more",
+}
+VERDICT_CLASSES = {"yes": "-yes", "no": "-no", "conditional": "-conditional"}
+
+
+class Exchange(ListItem):
+    """A question and, once it arrives, its answer.
+
+    The answer's kind sets a class (``-spec``, ``-not_found`` …) and a check's verdict
+    another (``-yes``/``-no``/``-conditional``), so the stylesheet can set them apart.
+    """
+
+    def __init__(self, number: int, question: str) -> None:
+        super().__init__(classes="-pending")
+        self.number = number
+        self.question = question
+        self.answer: Answer | None = None
+        self._state = "thinking…"
+        self._mounted = False  # answers may arrive before the children are composed
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content.assemble(("› ", "bold $accent"), literal(self.question)), classes="question")
+        yield Static(literal(self._state), classes="state")
+        yield Static(classes="headline")
+        yield Static(classes="body")
+        yield Static(classes="sources")
+
+    def on_mount(self) -> None:
+        self._mounted = True
+        if self.answer is not None:
+            self.show(self.answer)
+
+    def wait(self, why: str) -> None:
+        """Say why there is no answer yet (``queued until the index is ready``)."""
+        self._state = why
+        if self._mounted:
+            self.query_one(".state", Static).update(literal(why))
+
+    def show(self, answer: Answer) -> None:
+        """Render the answer: its kind, the decisive value, the text, the source count."""
+        self.answer = answer
+        if not self._mounted:
+            return
+        self.remove_class("-pending")
+        self.add_class(f"-{answer.kind}")
+        if answer.verdict in VERDICT_CLASSES:
+            self.add_class(VERDICT_CLASSES[answer.verdict])
+        label = KIND_LABELS.get(answer.kind, answer.kind)
+        products = ", ".join(answer.products)
+        self.query_one(".state", Static).update(literal(f"{label}" + (f" · {products}" if products else "")))
+        headline = self.query_one(".headline", Static)
+        if answer.headline and answer.kind in ("spec", "check", "compare"):
+            headline.update(literal(f" {answer.headline} "))
+        else:
+            headline.display = False
+        self.query_one(".body", Static).update(literal(answer.answer))
+        sources = self.query_one(".sources", Static)
+        if answer.citations:
+            n = len(answer.citations)
+            sources.update(literal(f"{n} citation{'s' if n > 1 else ''} · see Sources"))
+        elif answer.related:
+            n = len(answer.related)
+            sources.update(literal(f"{n} related passage{'s' if n > 1 else ''} (not an answer) · see Sources"))
+        else:
+            sources.display = False
+
+    def copy_text(self) -> str:
+        """What "copy answer" puts on the clipboard."""
+        return answer_text(self.answer) if self.answer else self.question
+
+
+class Conversation(ListView):
+    """The list of exchanges; the highlighted one is the selected answer."""
+
+    BINDINGS = [Binding("c", "copy_answer", "Copy answer")]
+
+    class AnswerSelected(Message):
+        """The selected exchange changed (``answer`` is None while it is pending)."""
+
+        def __init__(self, answer: Answer | None) -> None:
+            super().__init__()
+            self.answer = answer
+
+    def add(self, number: int, question: str) -> Exchange:
+        """Append a pending exchange and select it."""
+        exchange = Exchange(number, question)
+        self.append(exchange)
+        self.index = len(self) - 1
+        return exchange
+
+    def exchange(self, number: int) -> Exchange | None:
+        """The exchange of question ``number``, if it is still in the conversation."""
+        return next((e for e in self.query(Exchange) if e.number == number), None)
+
+    @property
+    def selected(self) -> Exchange | None:
+        """The highlighted exchange."""
+        item = self.highlighted_child
+        return item if isinstance(item, Exchange) else None
+
+    def show_answer(self, number: int, answer: Answer) -> None:
+        """Fill in the answer of question ``number``; re-announce it when it is selected."""
+        exchange = self.exchange(number)
+        if exchange is None:
+            return
+        exchange.show(answer)
+        if exchange is self.selected:
+            self.post_message(self.AnswerSelected(answer))
+
+    def _on_list_view_highlighted(self, event: ListView.Highlighted) -> None:
+        if event.list_view is self:
+            item = event.item
+            self.post_message(self.AnswerSelected(item.answer if isinstance(item, Exchange) else None))
+
+    def action_copy_answer(self) -> None:
+        exchange = self.selected
+        if exchange is None:
+            self.notify("No answer to copy yet.", severity="warning", markup=False)
+            return
+        self.app.copy_to_clipboard(exchange.copy_text())
+        self.notify("Answer copied to the clipboard.", markup=False)
