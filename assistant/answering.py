@@ -309,9 +309,14 @@ class Assistant:
     def _lookup(self, question: str, items: list[str], qterms: list[str]) -> Answer:
         spec = {item: self._best_rows(item, qterms, question) for item in items}
         spec_cov = max((cov for cov, _ in spec.values()), default=0.0)
+        procedural = bool(_PROCEDURAL.search(question))
+        if not procedural and spec_cov >= 1.0 - 1e-9:
+            # the spec table covers every key term: no passage can cover more, so the
+            # answer is the same without retrieval (and needs no embedding model)
+            answered = {item: rows for item, (cov, rows) in spec.items() if _enough(cov, qterms) and rows}
+            return self._spec_answer(question, answered)
         paras = self._passages(question, items, qterms)
         passage_cov = paras[0][1] if paras else 0.0
-        procedural = bool(_PROCEDURAL.search(question))
         if procedural and _enough(passage_cov, qterms):
             return self._passage_answer(question, paras)
         if _enough(spec_cov, qterms) and spec_cov >= passage_cov - 1e-9:
