@@ -50,6 +50,8 @@ def clean_question(question: str) -> str:
     cut at ``MAX_QUESTION`` characters, decimal commas read as points."""
     text = _ANSI.sub(" ", question or "")
     text = _CONTROL.sub(" ", text)
+    # a minus typed as U+2212 or a dash before a number ("at −40 °C"); "10–12" stays a range
+    text = re.sub(r"(?<![\w.])[\u2212\u2013\u2012](?=\d)", "-", text)
     text = re.sub(r"\s+", " ", text).strip()[:MAX_QUESTION]
     return re.sub(r"(?<=\d),(?=\d)", ".", text)
 
@@ -135,7 +137,16 @@ class Assistant:
             if on_rebuild:
                 on_rebuild(reason)
             indexing.build(corpus_dir, index_dir, embedder, progress, reason)
-        return cls(store.load_generation(index_dir, verify=False), embedder)
+        try:
+            return cls(store.load_generation(index_dir, verify=False), embedder)
+        except store.IndexCorrupt as exc:
+            # files that match their checksums but cannot be read (written by a faulty
+            # build): rebuild from the datasheets alone, carrying nothing over
+            reason = f"the index could not be read ({exc})"
+            if on_rebuild:
+                on_rebuild(reason)
+            indexing.build(corpus_dir, index_dir, embedder, progress, reason, full=True)
+            return cls(store.load_generation(index_dir, verify=False), embedder)
 
     def warm_up(self) -> None:
         """Load the embedding model now (≈ 3 s) rather than at the first question needing it."""

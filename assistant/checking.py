@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from .records import Quantity, SpecRow
-from .values import awg_to_mm2, fahrenheit_to_celsius, format_number
+from .values import awg_to_mm2, fahrenheit_to_celsius
 
 _ASKED = re.compile(
     r"(?P<value>[-+]?\d+(?:[.,]\d+)?)\s*(?P<unit>mm²|mm2|mm\^2|sq\.?\s*mm|square\s+mm|awg|"
@@ -188,5 +188,5 @@ def describe(asked: Asked, row: SpecRow, ok: bool) -> str:
         where = "within" if ok else "below"
     elif not row.quantity or not row.quantity.is_range:
         where = "within" if ok else "above" if asked.unit != "°C" else "outside"
-    value = asked.text if asked.unit != "°C" or "°" in asked.text else f"{format_number(asked.value)} °C"
-    return f"{value} is {where} {row.label} {row.value}"
+    # as typed: a converted value ("150 °F" → 65.6 °C) would be a number no source gives
+    return f"{asked.text} is {where} {row.label} {row.value}"

@@ -70,9 +70,9 @@ def read_questions(path: Path) -> list[EvalQuestion]:
     return out
 
 
-def score(question: EvalQuestion, answer: Answer) -> Scored:
+def score(question: EvalQuestion, answer: Answer, item_numbers: tuple[str, ...] = ()) -> Scored:
     """Score one answer (see the module docstring)."""
-    unsupported = tuple(unsupported_numbers(answer))
+    unsupported = tuple(unsupported_numbers(answer, item_numbers))
     reason = ""
     if question.kind == "not_found":
         if answer.kind != "not_found":

@@ -53,6 +53,7 @@ def load_file(path: Path, source: str | None = None) -> RawFile:
     """Read one datasheet file into lines.
 
     ``source`` is the name recorded in citations (default: the path as given).
+    Text files are UTF-8 (or UTF-16 with a byte-order mark).
     Raises :class:`DatasheetError` for an empty, binary, undecodable or text-less file.
     """
     source = source or str(path)
@@ -67,13 +68,31 @@ def load_file(path: Path, source: str | None = None) -> RawFile:
         text = _pdf_text(data, source)
     else:
         text = _decode_text(data, source)
-    lines = tuple(text.splitlines())
+    lines = split_lines(text)
     if not any(line.strip() for line in lines):
         raise DatasheetError(source, "no text found")
     return RawFile(source=source, lines=lines, sha256=sha)
 
 
+def split_lines(text: str) -> tuple[str, ...]:
+    """Lines as an editor, ``grep -n`` and ``sed -n`` number them: only ``\\n``, ``\\r\\n``
+    and ``\\r`` end a line. (``str.splitlines`` also breaks at form feeds, which text
+    converted from PDFs has at every page break, and at U+0085/U+2028, shifting the line
+    numbers that citations give.)"""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return tuple(lines)
+
+
 def _decode_text(data: bytes, source: str) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with a byte-order mark (Notepad's "Unicode")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise DatasheetError(
+                source, f"not valid UTF-16 text (undecodable bytes at offset {exc.start})"
+            ) from exc
     if b"\x00" in data[:8192]:
         raise DatasheetError(source, "binary file, not text (it contains NUL bytes)")
     try:

@@ -39,6 +39,26 @@ _BOILERPLATE = [
 # U+2013 (en dash) stays an en dash inside prose like "pushed in – no tools": only
 # hyphen-like characters between word characters are folded.
 _HYPHEN_IN_WORD = re.compile(r"(?<=\w)[\u2010\u2011\u2012\u2212](?=\w)")
+# Every pattern below that starts with a repeat begins only where a run of its characters
+# begins, and no repeat scans past where the next match could start: each stays linear in
+# the line's length (a 1 MB line of spaces or "[" took hours with the plain forms).
+_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")  # terminal colour codes in captured text
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+_SUP2 = re.compile(r"(?<!\s)\s*<sup>\s*2\s*</sup>")
+_SUP3 = re.compile(r"(?<!\s)\s*<sup>\s*3\s*</sup>")
+_SUP = re.compile(r"<sup>((?:(?!</?sup>).)*)</sup>")
+_LINK = re.compile(r"\[([^\[\]]*)\]\([^)\]\s]*\)")
+_TAB = re.compile(r"(?<! ) *\t[ \t]*")
+# A minus sign before a number is a minus ("−40 … +85 °C"), and so is an en dash that stands
+# where a minus would ("–40"), not between two values ("10–12").
+_MINUS = re.compile(r"\u2212(?=\d)|(?<![\w.])\u2013(?=\d)")
+_TAGS = re.compile(r"</?(?:b|i|u|em|strong|sub|br)\s*/?>", re.IGNORECASE)
+_LATEX = re.compile(r"\$([^$]*)\$")
+_HEADING_MARK = re.compile(r"^#{1,6}\s+")
+_BULLET = re.compile(r"^[-*+]\s+(?=\S)")
+_DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d)")
+_MM2 = re.compile(r"mm2\b")
+_SPACES = re.compile(r" +")
 
 
 def normalise_text(text: str, markdown: bool = False) -> str:
@@ -47,24 +67,27 @@ def normalise_text(text: str, markdown: bool = False) -> str:
     ``"0,5 ... 4 mm <sup>2</sup>"`` → ``"0.5 … 4 mm²"``; ``"**Item no.770-101**"`` →
     ``"Item no.770-101"``; ``"[www.wago.com](http://…)"`` → ``"www.wago.com"``.
     """
-    text = text.replace("\u00a0", " ")
-    text = re.sub(r"\s*<sup>\s*2\s*</sup>", "²", text)
-    text = re.sub(r"\s*<sup>\s*3\s*</sup>", "³", text)
-    text = re.sub(r"<sup>(.*?)</sup>", r"^\1", text)
-    text = re.sub(r"</?(?:b|i|u|em|strong|sub|br)\s*/?>", "", text, flags=re.IGNORECASE)
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # Markdown links keep their text
-    text = re.sub(r"\*\*|__", "", text)
-    text = re.sub(r"\$([^$]*)\$", r"\1", text)  # inline LaTeX like $I_N = 25$
-    text = re.sub(r"^#{1,6}\s+", "", text.strip())
+    # Control characters (NUL, ESC, form feed, stray line breaks …) are not datasheet text;
+    # a tab is a cell break.
+    text = _CONTROL.sub(" ", _ANSI.sub("", text).replace("\u00a0", " "))
+    text = _SUP2.sub("²", text)
+    text = _SUP3.sub("³", text)
+    text = _SUP.sub(r"^\1", text)
+    text = _TAGS.sub("", text)
+    text = _LINK.sub(r"\1", text)  # Markdown links keep their text
+    text = text.replace("**", "").replace("__", "")
+    text = _LATEX.sub(r"\1", text)  # inline LaTeX like $I_N = 25$
+    text = _HEADING_MARK.sub("", text.strip())
     if markdown:  # list bullets; in PDF text a leading "- " is data (e.g. "- TAE00001V2")
-        text = re.sub(r"^[-*+]\s+(?=\S)", "", text)
-    text = re.sub(r"(?<=\d),(?=\d)", ".", text)
+        text = _BULLET.sub("", text)
+    text = _DECIMAL_COMMA.sub(".", text)
     text = text.replace("...", "…")
     text = _HYPHEN_IN_WORD.sub("-", text)
-    text = re.sub(r"mm2\b", "mm²", text)
+    text = _MINUS.sub("-", text)
+    text = _MM2.sub("mm²", text)
     # A tab separates attribute and value in converted tables: keep one, fold other spaces.
-    text = re.sub(r"[ ]*\t[ \t]*", "\t", text)
-    return re.sub(r" +", " ", text).strip()
+    text = _TAB.sub("\t", text)
+    return _SPACES.sub(" ", text).strip()
 
 
 def is_boilerplate(text: str) -> bool:
@@ -106,7 +129,7 @@ def normalise(raw: RawFile, path: Path | None = None) -> Document:
     seen: dict[str, set[str]] = {}  # line → the lines that preceded it
     last = ""
     for number, rawline in enumerate(raw.lines, start=1):
-        text = normalise_text(rawline, markdown)
+        text = normalise_text(rawline, markdown) if rawline.strip() else ""
         if not text or is_boilerplate(text):
             if kept and kept[-1].text:
                 kept.append(Line(raw.source, number, rawline, ""))

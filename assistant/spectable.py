@@ -49,6 +49,29 @@ PRODUCT_KINDS = ("terminal block", "plug", "socket", "connector", "relay", "jump
                  "end plate", "power supply", "marker", "distributor")
 
 
+_NAME_INDEXES: dict[int, tuple[tuple[str, ...], list[tuple[int, dict[str, str]]]]] = {}
+
+
+def _name_index(known: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+    """Known attribute names grouped by length, longest first: ``[(length, {lower-case
+    name: name})]``, the first of equal names kept. Every row's label is matched against
+    them, and a corpus can name thousands of attributes: looking each length up keeps a
+    spec table linear in its rows (a loop over all names made 60k rows take hours).
+    Cached per ``known`` tuple."""
+    cached = _NAME_INDEXES.get(id(known))
+    if cached is not None and cached[0] is known:
+        return cached[1]
+    groups: dict[int, dict[str, str]] = {}
+    for name in known:
+        if name:
+            groups.setdefault(len(name.lower()), {}).setdefault(name.lower(), name)
+    index = sorted(groups.items(), reverse=True)
+    if len(_NAME_INDEXES) >= 8:
+        _NAME_INDEXES.clear()
+    _NAME_INDEXES[id(known)] = (known, index)
+    return index
+
+
 def split_label(label: str, known: tuple[str, ...] = KNOWN_ATTRIBUTES) -> tuple[str, str]:
     """Split a row label into (attribute, qualifier).
 
@@ -58,17 +81,15 @@ def split_label(label: str, known: tuple[str, ...] = KNOWN_ATTRIBUTES) -> tuple[
     acronym (UL, CSA, EN) or ``per``.
     """
     label = label.strip()
-    best = ""
-    for name in known:
-        rest = label[len(name):] if label.lower().startswith(name.lower()) else None
-        if rest is None or len(name) <= len(best):
+    lowered = label.lower()
+    for length, names in _name_index(known):  # longest known name first
+        name = names.get(lowered[:length])
+        if name is None:
             continue
-        head = rest.strip(" ,")
+        head = label[len(name):].strip(" ,")
         # "Note on protection class" is its own attribute; "Rated current UL (…)" is not.
         if not head or head[0] in "(" or head[0].isupper() or head.startswith("per "):
-            best = name
-    if best:
-        return label[: len(best)].strip(), label[len(best):].strip(" ,")
+            return label[: len(name)].strip(), label[len(name):].strip(" ,")
     tokens = label.split(" ")
     for index, token in enumerate(tokens[1:], start=1):
         if token.startswith("(") or token == "per" or (token.isupper() and len(token) >= 2):
@@ -92,9 +113,10 @@ def split_text_row(text: str, known: tuple[str, ...]) -> tuple[str, str] | None:
                 return label, value
     lowered = text.lower()
     best = ""
-    for name in known:
-        if lowered.startswith(name.lower() + " ") and len(name) > len(best):
-            best = name
+    for length, names in _name_index(known):  # the longest known name the row starts with
+        if lowered[length:length + 1] == " " and lowered[:length] in names:
+            best = names[lowered[:length]]
+            break
     if not best:
         return None
     # Leading parentheses after the name qualify it: "Note (conductor cross-section) Depending …"
@@ -156,12 +178,25 @@ def _text_rows(section: Section, known: tuple[str, ...]) -> list[SpecRow]:
     paras = [p for p in paragraphs(section) if "\t" not in p.text]
     found = []
     for para in paras:
-        # PDF text without blank lines between rows: one row per line when every line
-        # reads as a row on its own; otherwise the lines are one wrapped row.
+        # PDF text without blank lines between rows: when most lines read as rows on their
+        # own, each is a row; a line starting in lower case or with a digit continues the
+        # row above (a wrapped value); any other line is text, not a row. Otherwise the
+        # lines are one wrapped row.
         per_line = [split_text_row(line.text, known) for line in para.lines]
-        if len(para.lines) > 1 and all(per_line):
-            found.extend((Paragraph(para.section, (line,)), split)
-                         for line, split in zip(para.lines, per_line))
+        if len(para.lines) > 1 and sum(map(bool, per_line)) > len(para.lines) / 2:
+            rows: list[list[Line]] = []
+            for line, split in zip(para.lines, per_line):
+                if split:
+                    rows.append([line])
+                elif rows and rows[-1][-1] is not None and not line.text[:1].isupper():
+                    rows[-1].append(line)
+                else:
+                    rows.append([None])  # a text line closes the row above
+            for lines in rows:
+                if lines[0] is not None:
+                    split = split_text_row(_join_value(tuple(lines)), known)
+                    if split:
+                        found.append((Paragraph(para.section, tuple(lines)), split))
             continue
         split = split_text_row(_join_value(para.lines), known)
         if split:

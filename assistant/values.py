@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from decimal import Decimal
 
 from .records import Quantity
 
@@ -37,6 +38,8 @@ def _quantity(match: re.Match, prefix: str) -> Quantity | None:
     if low is None:
         return None
     high = match.group(prefix + "high") or low
+    if not (math.isfinite(float(low)) and math.isfinite(float(high))):
+        return None  # 309+ digits: a float cannot hold it, and no datasheet quantity has them
     unit = match.group(prefix + "unit") or ""
     unit = "mm²" if unit == "mm2" else unit
     marker = (match.group(prefix + "marker") or "").strip()
@@ -62,8 +65,15 @@ def parse_value(text: str) -> tuple[Quantity | None, Quantity | None]:
 
 
 def format_number(value: float) -> str:
-    """A number as a datasheet prints it: ``4.0`` → ``4``, ``0.25`` → ``0.25``."""
-    return f"{value:g}"
+    """A number as a datasheet prints it: ``4.0`` → ``4``, ``0.25`` → ``0.25``,
+    ``1000000.0`` → ``1000000``; the shortest digits that read back as the same float,
+    never an exponent (which :func:`parse_value` would not read)."""
+    if not math.isfinite(value):
+        return str(value)
+    text = format(Decimal(repr(value)), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
 
 
 def awg_to_mm2(awg: float) -> float:
