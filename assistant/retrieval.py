@@ -31,7 +31,7 @@ accepts accepted take takes handle handles support supports hold holds under ove
 also what's whats it's i'm does doesn't don't isn't can't much higher lower larger bigger
 greater smaller better best worse compared compare versus vs connector connectors product
 products device devices unit units item items carry carries carrying fit fits fitting
-available offered exist exists two both three either neither again
+available offered exist exists two both three either neither again working
 """.replace("?", "").split())
 # Kept as query terms although short: they distinguish qualifiers ("Use Group B", "Ex e II").
 SHORT_TERMS = frozenset({"ul", "ex", "en", "ip", "b", "c", "e", "i", "ii", "iii", "iec", "csa"})
@@ -50,6 +50,7 @@ SYNONYM_GROUPS = (
     "cross section size gauge awg mm² thick",
     "color colour",
     "material made",
+    "insulating housing",
     "temperature temp hot cold heat ambient",
     "protection ip ingress",
     "approval approvals certificate certificates certification certified cert approved",
@@ -61,7 +62,7 @@ SYNONYM_GROUPS = (
     "code coding key keying",
     "spacing pitch",
     "pole poles way ways",
-    "cycle cycles",
+    "cycle cycles often",
     "lock locked locking",
     "price cost costs",
     "fine-stranded flexible",
@@ -73,7 +74,7 @@ SYNONYM_GROUPS = (
     "tariff customs",
     "distance clearance",
     "live energized",
-    "continuous continuously permanent",
+    "continuous continuously permanent longterm",
     "processing installation",
 )
 
@@ -91,6 +92,7 @@ _TOKEN = re.compile(r"[a-z]+|\d+(?:\.\d+)?|[²µΩ°]")
 def words(text: str) -> list[str]:
     """Lower-case word and number tokens, letters and digits split apart."""
     text = re.sub(r"fine[\s-]+stranded", "finestranded", text.lower())
+    text = re.sub(r"\blong[\s-]+term\b", "longterm", text)
     # "take it out", "get a conductor out" → "remove it", "remove a conductor"
     text = re.sub(r"\b(?:take|taking|pull|pulling|get|getting)\s+((?:\w+\s+){0,2})out\b", r"remove \1", text)
     return _TOKEN.findall(text)
@@ -174,9 +176,13 @@ class Retriever:
         for i, chunk in enumerate(chunks):
             self.by_item.setdefault(chunk.item, []).append(i)
         self.by_item = {k: np.array(v) for k, v in self.by_item.items()}
-        self.chunk_terms = [set(terms(c.text)) for c in chunks]
+        known: dict[str, list[str]] = {}  # a product family's members share most chunk texts
+        tokens = [known[c.key] if c.key in known else known.setdefault(c.key, terms(c.text))
+                  for c in chunks]
+        stems = {key: set(t) for key, t in known.items()}
+        self.chunk_terms = [stems[c.key] for c in chunks]  # shared, like the texts
         self.bm25 = bm25s.BM25()
-        self.bm25.index([terms(c.text) or ["∅"] for c in chunks], show_progress=False)
+        self.bm25.index([t or ["∅"] for t in tokens], show_progress=False)
 
     def candidates(self, items: list[str]) -> np.ndarray:
         """Chunk ids of the given products (all chunks when ``items`` is empty)."""
