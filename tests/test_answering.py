@@ -203,3 +203,17 @@ def test_context_marks_the_cited_lines(assistant):
     cited = [l for l in lines if l.cited]
     assert [l.number for l in cited] == [9] and cited[0].text == "Rated current 24 A"
     assert len(lines) > len(cited)
+
+
+@pytest.mark.parametrize("question, attribute", [
+    ("what is the housing made of on the 2002-1204?", "Insulating material"),
+    ("what ambient temperature can the 770 plug take long term?", "Continuous operating temperature"),
+    ("max working voltage 2002-1204", "Rated voltage"),
+    ("how many poles has the 770 plug", "No. of poles"),
+    ("is the 770 plug keyed?", "Coding"),
+    ("what's the EAN of the 770-1252/076-000", "GTIN"),
+    ("how deep is the winsta plug", "Depth"),
+])
+def test_installer_words_find_datasheet_attributes(assistant, question, attribute):
+    answer = assistant.ask(question)
+    assert answer.kind == "spec" and answer.facts[0].attribute == attribute
