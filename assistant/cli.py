@@ -78,11 +78,14 @@ class _Progress:
 
         bar = self.bars.get(stage)
         if bar is None:
+            for earlier in self.bars.values():  # a stage is over when the next one starts
+                earlier.close()
+            # tqdm's own rate and ETA (elapsed<remaining) from the updates below
             bar = self.bars[stage] = tqdm(total=total, desc=f"{stage:<9}", unit=" files" if stage == "reading" else " chunks",
-                                          file=sys.stderr, leave=True, dynamic_ncols=True)
+                                          file=sys.stderr, leave=True, dynamic_ncols=True, mininterval=0.2)
         bar.total = total
-        bar.n = done
-        bar.refresh()
+        if done > bar.n:
+            bar.update(done - bar.n)
 
     def close(self) -> None:
         for bar in self.bars.values():
@@ -151,7 +154,7 @@ def _cmd_eval(args) -> int:
     started = time.perf_counter()
     for q in questions:
         answer = assistant.ask(q.question, q.history, id=q.id)
-        results.append(score(q, answer))
+        results.append(score(q, answer, tuple(assistant.tables)))
         if args.json:
             print(json.dumps(answer.to_json(), ensure_ascii=False))
     elapsed = time.perf_counter() - started
@@ -185,7 +188,9 @@ def _cmd_index(args) -> int:
         progress.close()
     for source, why in report.skipped:
         print(f"skipped {source}: {why}", file=sys.stderr)
-    print(f"Indexed {len(report.indexed)} datasheets, {report.chunks} chunks "
+    reused = f", {report.carried} unchanged carried over" if getattr(report, "carried", 0) else ""
+    print(f"Indexed {len(report.indexed)} datasheets ({getattr(report, 'read', len(report.indexed))} read"
+          f"{reused}), {report.chunks} chunks, {getattr(report, 'distinct', report.chunks)} distinct "
           f"({report.embedded} newly embedded) in {time.perf_counter() - started:.1f} s.")
     return 0
 

@@ -5,8 +5,12 @@ Layout of an index folder::
     index/
       CURRENT              name of the generation in use (replaced atomically)
       gen-…/manifest.json  format version, model, corpus file hashes, artefact checksums
-      gen-…/meta.sqlite    documents, lines, chunks, spec rows, approvals, accessories
-      gen-…/vectors.faiss  chunk embeddings (FAISS's own format), row i = chunk id i
+      gen-…/meta.sqlite    documents, lines, chunks, spec rows, approvals, accessories,
+                           each datasheet's own attribute names and the corpus's union
+                           (so the next build can carry unchanged datasheets over)
+      gen-…/vectors.npy    one embedding per distinct chunk text (a family's members share
+                           most texts); ``chunks.vector`` is a chunk's row
+      gen-…/vectors.faiss  the same vectors in a FAISS index (FAISS's own format)
       embeddings.sqlite    cache: chunk text hash → embedding; survives builds, so unchanged
                            text is never embedded again and an interrupted build resumes
 
@@ -24,6 +28,7 @@ import shutil
 import sqlite3
 import tempfile
 from dataclasses import asdict, dataclass, fields
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -32,7 +37,7 @@ from .records import (
     Accessory, Approval, Chunk, Document, Line, Product, Quantity, SpecRow, SpecTable,
 )
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 3  # 3: per-datasheet attribute names, corpus attributes, distinct vectors
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
 META = "meta.sqlite"
@@ -205,23 +210,30 @@ class EmbeddingCache:
 
 
 _SCHEMA = """
-CREATE TABLE documents (item TEXT PRIMARY KEY, source TEXT, title TEXT, sha256 TEXT);
+CREATE TABLE documents (item TEXT PRIMARY KEY, source TEXT UNIQUE, title TEXT, sha256 TEXT);
+CREATE TABLE doc_attributes (source TEXT, name TEXT);
+CREATE INDEX doc_attributes_source ON doc_attributes (source);
+CREATE TABLE corpus_attributes (name TEXT PRIMARY KEY);
 CREATE TABLE lines (source TEXT, number INTEGER, raw TEXT, text TEXT);
 CREATE INDEX lines_at ON lines (source, number);
 CREATE TABLE chunks (id INTEGER PRIMARY KEY, item TEXT, source TEXT, section TEXT,
-                     line_start INTEGER, line_end INTEGER, text TEXT, key TEXT);
+                     line_start INTEGER, line_end INTEGER, text TEXT, key TEXT, vector INTEGER);
 CREATE INDEX chunks_item ON chunks (item);
+CREATE INDEX chunks_source ON chunks (source);
 CREATE TABLE products (item TEXT PRIMARY KEY, source TEXT, title TEXT, family TEXT,
                        color TEXT, kind TEXT);
 CREATE TABLE rows (item TEXT, section TEXT, attribute TEXT, qualifier TEXT, standard TEXT,
                    value TEXT, quantity TEXT, alternate TEXT, raw TEXT, source TEXT,
                    line_start INTEGER, line_end INTEGER);
 CREATE INDEX rows_item ON rows (item, attribute);
+CREATE INDEX rows_attribute ON rows (attribute, item);
 CREATE TABLE approvals (item TEXT, "group" TEXT, approval TEXT, issuer TEXT, standard TEXT,
                         certificate TEXT, note TEXT, source TEXT, line_start INTEGER,
                         line_end INTEGER);
+CREATE INDEX approvals_item ON approvals (item);
 CREATE TABLE accessories (item TEXT, "group" TEXT, item_number TEXT, description TEXT,
                           source TEXT, line_start INTEGER, line_end INTEGER);
+CREATE INDEX accessories_item ON accessories (item);
 """
 
 
@@ -239,44 +251,102 @@ def pipeline_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def write_generation(index_dir: Path, docs: list[Document], chunks: list[Chunk],
-                     tables: list[SpecTable], vectors: np.ndarray, model: str,
-                     files: dict[str, str], faiss_kind: str, faiss_index) -> Path:
+@dataclass(frozen=True)
+class DocumentEntry:
+    """One datasheet of a generation being written, in corpus order.
+
+    ``doc`` None: its lines are copied from the previous generation (file unchanged);
+    ``table`` None: its spec table (product, rows, approvals, accessories) is copied too.
+    ``attributes`` are the attribute names the datasheet adds to the corpus's known ones.
+    """
+
+    source: str
+    sha256: str
+    item: str
+    attributes: tuple[str, ...]
+    doc: Document | None
+    table: SpecTable | None
+
+
+def _insert_table(db: sqlite3.Connection, table: SpecTable) -> None:
+    p = table.product
+    db.execute("INSERT INTO products VALUES (?,?,?,?,?,?)",
+               (p.item, p.source, p.title, p.family, p.color, p.kind))
+    db.executemany("INSERT INTO rows VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", [
+        (r.item, r.section, r.attribute, r.qualifier, r.standard, r.value,
+         _qjson(r.quantity), _qjson(r.alternate), r.raw, r.source, r.line_start,
+         r.line_end) for r in table.rows])
+    db.executemany("INSERT INTO approvals VALUES (?,?,?,?,?,?,?,?,?,?)", [
+        (a.item, a.group, a.approval, a.issuer, a.standard, a.certificate, a.note,
+         a.source, a.line_start, a.line_end) for a in table.approvals])
+    db.executemany("INSERT INTO accessories VALUES (?,?,?,?,?,?,?)", [
+        (a.item, a.group, a.item_number, a.description, a.source, a.line_start,
+         a.line_end) for a in table.accessories])
+
+
+def _write_meta(path: Path, docs: list[DocumentEntry], chunks: list[Chunk], rows: list[int],
+                known: tuple[str, ...], previous: Path | None) -> None:
+    """Fill a new meta.sqlite; entries without ``doc``/``table`` are copied from the
+    previous generation's meta.sqlite inside SQLite (no Python objects on the way)."""
+    db = sqlite3.connect(path)
+    try:
+        db.executescript(_SCHEMA)
+        copy_lines = [d for d in docs if d.doc is None]
+        copy_tables = [d for d in docs if d.table is None]
+        if (copy_lines or copy_tables) and previous is None:
+            raise ValueError("datasheets to carry over but no previous generation")
+        if previous is not None and (copy_lines or copy_tables):
+            db.execute("ATTACH DATABASE ? AS prev", (previous.resolve().as_uri() + "?mode=ro",))
+            db.execute("CREATE TEMP TABLE carry (source TEXT PRIMARY KEY)")
+            db.executemany("INSERT INTO temp.carry VALUES (?)", [(d.source,) for d in copy_lines])
+            db.execute("CREATE TEMP TABLE carry_items (item TEXT PRIMARY KEY)")
+            db.executemany("INSERT INTO temp.carry_items VALUES (?)", [(d.item,) for d in copy_tables])
+            db.execute("INSERT INTO documents SELECT d.* FROM prev.documents d "
+                       "JOIN temp.carry c ON d.source = c.source")
+            db.execute("INSERT INTO lines SELECT l.* FROM prev.lines l "
+                       "JOIN temp.carry c ON l.source = c.source ORDER BY l.rowid")
+            for name in ("rows", "approvals", "accessories"):
+                db.execute(f"INSERT INTO {name} SELECT t.* FROM prev.{name} t "
+                           f"JOIN temp.carry_items c ON t.item = c.item ORDER BY t.rowid")
+        db.executemany("INSERT INTO documents VALUES (?,?,?,?)",
+                       [(d.item, d.source, d.doc.title, d.sha256) for d in docs if d.doc is not None])
+        db.executemany("INSERT INTO lines VALUES (?,?,?,?)",
+                       [(l.source, l.number, l.raw, l.text) for d in docs if d.doc is not None
+                        for l in d.doc.lines])
+        db.executemany("INSERT INTO doc_attributes VALUES (?,?)",
+                       [(d.source, name) for d in docs for name in d.attributes])
+        db.executemany("INSERT INTO corpus_attributes VALUES (?)", [(n,) for n in known])
+        db.executemany("INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?)",
+                       [(i, c.item, c.source, c.section, c.line_start, c.line_end, c.text, c.key, row)
+                        for i, (c, row) in enumerate(zip(chunks, rows))])
+        for d in docs:  # products keep corpus order: it is the order users see them in
+            if d.table is None:
+                db.execute("INSERT INTO products SELECT * FROM prev.products WHERE item = ?", (d.item,))
+            else:
+                _insert_table(db, d.table)
+        db.commit()
+    finally:
+        db.close()
+
+
+def write_generation(index_dir: Path, docs: list[DocumentEntry], chunks: list[Chunk],
+                     vectors: np.ndarray, rows: list[int], model: str, files: dict[str, str],
+                     faiss_kind: str, faiss_index, known: tuple[str, ...] = (),
+                     previous: Path | None = None) -> Path:
     """Write a complete generation into a temporary folder, then switch ``CURRENT`` to it
     atomically and remove older generations. Returns the new generation folder.
 
-    ``vectors`` row i belongs to ``chunks[i]``; ``faiss_index`` is already filled.
+    ``vectors`` (n_distinct, 384) holds one row per distinct chunk text, ``rows[i]`` is the
+    row of ``chunks[i]``; ``faiss_index`` is already filled with ``vectors``;
+    ``known`` are the corpus's attribute names; ``previous`` the meta.sqlite that carried
+    datasheets (entries without ``doc`` or ``table``) are copied from.
     """
     import faiss
 
     index_dir.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".building-", dir=index_dir))
     try:
-        db = sqlite3.connect(tmp / META)
-        db.executescript(_SCHEMA)
-        db.executemany("INSERT INTO documents VALUES (?,?,?,?)",
-                       [(d.item, d.source, d.title, d.sha256) for d in docs])
-        db.executemany("INSERT INTO lines VALUES (?,?,?,?)",
-                       [(l.source, l.number, l.raw, l.text) for d in docs for l in d.lines])
-        db.executemany("INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?)",
-                       [(i, c.item, c.source, c.section, c.line_start, c.line_end, c.text, c.key)
-                        for i, c in enumerate(chunks)])
-        for table in tables:
-            p = table.product
-            db.execute("INSERT INTO products VALUES (?,?,?,?,?,?)",
-                       (p.item, p.source, p.title, p.family, p.color, p.kind))
-            db.executemany("INSERT INTO rows VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", [
-                (r.item, r.section, r.attribute, r.qualifier, r.standard, r.value,
-                 _qjson(r.quantity), _qjson(r.alternate), r.raw, r.source, r.line_start,
-                 r.line_end) for r in table.rows])
-            db.executemany("INSERT INTO approvals VALUES (?,?,?,?,?,?,?,?,?,?)", [
-                (a.item, a.group, a.approval, a.issuer, a.standard, a.certificate, a.note,
-                 a.source, a.line_start, a.line_end) for a in table.approvals])
-            db.executemany("INSERT INTO accessories VALUES (?,?,?,?,?,?,?)", [
-                (a.item, a.group, a.item_number, a.description, a.source, a.line_start,
-                 a.line_end) for a in table.accessories])
-        db.commit()
-        db.close()
+        _write_meta(tmp / META, docs, chunks, rows, known, previous)
         faiss.write_index(faiss_index, str(tmp / VECTORS))
         np.save(tmp / "vectors.npy", vectors, allow_pickle=False)
         from datetime import datetime, timezone
@@ -310,16 +380,80 @@ def write_generation(index_dir: Path, docs: list[Document], chunks: list[Chunk],
     return gen
 
 
+class PreviousGeneration:
+    """The current generation seen as a source of datasheets to carry over into the next
+    build: per file (source, SHA-256) its item number and attribute names, its lines and
+    chunks, and the corpus attribute names its spec tables were built with."""
+
+    def __init__(self, gen: Path, db: sqlite3.Connection):
+        self.meta = gen / META
+        self.db = db
+        self._docs: dict[str, tuple[str, str, str]] = {
+            source: (item, sha, title) for item, source, title, sha in
+            db.execute("SELECT item, source, title, sha256 FROM documents")}
+        self._attributes: dict[str, list[str]] = {}
+        for source, name in db.execute("SELECT source, name FROM doc_attributes ORDER BY rowid"):
+            self._attributes.setdefault(source, []).append(name)
+        self.known = tuple(sorted(n for (n,) in db.execute("SELECT name FROM corpus_attributes")))
+
+    @classmethod
+    def open(cls, index_dir: Path) -> "PreviousGeneration | None":
+        """The current generation if it is intact and was built by this parsing code,
+        else None (then everything is read again)."""
+        try:
+            gen = current_generation(index_dir)
+            manifest = read_manifest(gen, verify=True)
+        except IndexError_:
+            return None
+        if manifest.pipeline != pipeline_version():
+            return None
+        try:
+            db = sqlite3.connect((gen / META).resolve().as_uri() + "?mode=ro", uri=True)
+            return cls(gen, db)
+        except sqlite3.DatabaseError:
+            return None
+
+    def document_info(self, source: str, sha256: str) -> tuple[str, tuple[str, ...]] | None:
+        """(item number, own attribute names) of an unchanged file, None if new or changed."""
+        known = self._docs.get(source)
+        if known is None or known[1] != sha256:
+            return None
+        return known[0], tuple(self._attributes.get(source, ()))
+
+    def chunks(self, sources: list[str]) -> dict[str, list[Chunk]]:
+        """The chunks of these files, in their order → ``{source: [Chunk]}``."""
+        out: dict[str, list[Chunk]] = {s: [] for s in sources}
+        for row in self.db.execute("SELECT item, source, section, line_start, line_end, text, key "
+                                   "FROM chunks ORDER BY id"):
+            if row[1] in out:
+                out[row[1]].append(Chunk(*row))
+        return out
+
+    def document(self, source: str) -> Document:
+        """A carried file's normalised document, rebuilt from its stored lines."""
+        item, sha, title = self._docs[source]
+        lines = tuple(Line(source, n, raw, text) for n, raw, text in self.db.execute(
+            "SELECT number, raw, text FROM lines WHERE source = ? ORDER BY number", (source,)))
+        return Document(item=item, source=source, title=title, lines=lines, sha256=sha)
+
+    def close(self) -> None:
+        """Close the database."""
+        self.db.close()
+
+
 # ---------------------------------------------------------------- reading
 
 
+@lru_cache(maxsize=65536)  # a family's members print the same values: parse each once
 def _quantity(text: str | None) -> Quantity | None:
     return Quantity(**json.loads(text)) if text else None
 
 
 @dataclass
 class StoredIndex:
-    """A loaded generation: records for answering plus the chunk vectors (float32 (n, 384))."""
+    """A loaded generation: records for answering plus the chunk vectors (float32
+    (n_chunks, 384), row i = chunk i; chunks with the same text share their vector's memory
+    only in the file, not here)."""
 
     path: Path
     manifest: Manifest
@@ -356,14 +490,19 @@ def load_generation(index_dir: Path, verify: bool = True) -> StoredIndex:
         accessories: dict[str, list[Accessory]] = {}
         for a in db.execute("SELECT * FROM accessories ORDER BY rowid"):
             accessories.setdefault(a[0], []).append(Accessory(*a))
-        chunks = [Chunk(*c[1:]) for c in db.execute(
-            "SELECT id, item, source, section, line_start, line_end, text, key FROM chunks "
-            "ORDER BY id")]
-        vectors = np.load(gen / "vectors.npy", allow_pickle=False)
+        chunks, vector_rows = [], []
+        texts: dict[str, str] = {}  # one string per distinct text: a family shares most
+        for c in db.execute("SELECT item, source, section, line_start, line_end, text, key, vector "
+                            "FROM chunks ORDER BY id"):
+            text = texts.setdefault(c[6], c[5])
+            chunks.append(Chunk(c[0], c[1], c[2], c[3], c[4], text, c[6]))
+            vector_rows.append(c[7])
+        distinct = np.load(gen / "vectors.npy", allow_pickle=False)
+        if vector_rows and (min(vector_rows) < 0 or max(vector_rows) >= len(distinct)):
+            raise ValueError(f"chunk vector rows outside 0…{len(distinct) - 1}")
+        vectors = distinct[np.asarray(vector_rows, dtype=np.int64)]
     except (sqlite3.DatabaseError, OSError, ValueError, TypeError) as exc:
         raise IndexCorrupt(f"index {gen.name} unreadable: {exc}") from exc
-    if vectors.shape[0] != len(chunks):
-        raise IndexCorrupt(f"index {gen.name}: {vectors.shape[0]} vectors for {len(chunks)} chunks")
     tables = {
         item: SpecTable(product, tuple(rows.get(item, ())), tuple(approvals.get(item, ())),
                         tuple(accessories.get(item, ())))
