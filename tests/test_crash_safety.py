@@ -156,12 +156,6 @@ def test_damaged_embedding_cache_costs_only_re_embedding(index_copy, corpus_dir,
     assert reasons and assistant.ask(QUESTION).kind == "spec"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG in assistant/store.py EmbeddingCache: a cache whose header is intact but a later page "
-    "is damaged opens fine in _open(), then missing()/get() raise sqlite3.DatabaseError "
-    "('database disk image is malformed'), which indexing.build does not catch: every build "
-    "and Assistant.open fails until the user deletes embeddings.sqlite by hand. Remove this "
-    "marker when fixed."))
 def test_embedding_cache_damaged_inside_is_rebuilt(index_copy, corpus_dir, embedder):
     cache = index_copy / store.CACHE
     data = bytearray(cache.read_bytes())
@@ -172,11 +166,6 @@ def test_embedding_cache_damaged_inside_is_rebuilt(index_copy, corpus_dir, embed
     assert_answers(index_copy, embedder)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG in assistant/store.py EmbeddingCache.get: a stored vector of the wrong length "
-    "(e.g. a blob altered on disk) raises ValueError from np.frombuffer ('buffer size must be "
-    "a multiple of element size') or a broadcast error, uncaught by indexing.build; the entry "
-    "should count as missing and be embedded again. Remove this marker when fixed."))
 def test_embedding_cache_entry_of_wrong_length_is_embedded_again(index_copy, corpus_dir, embedder):
     db = sqlite3.connect(index_copy / store.CACHE)
     db.execute("UPDATE vec SET v = ? WHERE rowid = (SELECT min(rowid) FROM vec)", (b"\x00" * 10,))
