@@ -15,8 +15,8 @@ from .records import Document, Line
 
 ITEM_RE = re.compile(r"\b\d{3,4}-\d{3,4}(?:/\d{3}-\d{3,4})?\b")
 
-_BOILERPLATE = [
-    re.compile(p, re.IGNORECASE)
+_BOILERPLATE = re.compile("|".join(
+    f"(?:{p})"
     for p in (
         r"^subject to changes",
         r"^data sheet\s*\|\s*item number",
@@ -35,7 +35,7 @@ _BOILERPLATE = [
         r"^hansastr\.",
         r"^\d{5} minden$",
     )
-]
+), re.IGNORECASE)  # one pattern: one scan per line instead of sixteen
 # U+2013 (en dash) stays an en dash inside prose like "pushed in – no tools": only
 # hyphen-like characters between word characters are folded.
 _HYPHEN_IN_WORD = re.compile(r"(?<=\w)[\u2010\u2011\u2012\u2212](?=\w)")
@@ -69,30 +69,43 @@ def normalise_text(text: str, markdown: bool = False) -> str:
     """
     # Control characters (NUL, ESC, form feed, stray line breaks …) are not datasheet text;
     # a tab is a cell break.
-    text = _CONTROL.sub(" ", _ANSI.sub("", text).replace("\u00a0", " "))
-    text = _SUP2.sub("²", text)
-    text = _SUP3.sub("³", text)
-    text = _SUP.sub(r"^\1", text)
-    text = _TAGS.sub("", text)
-    text = _LINK.sub(r"\1", text)  # Markdown links keep their text
+    # Each rewrite runs only when its trigger character is on the line: most lines have
+    # none, and a catalogue has millions of lines (this halved the time to read one).
+    if "\x1b" in text:
+        text = _ANSI.sub("", text)
+    text = _CONTROL.sub(" ", text.replace("\u00a0", " "))
+    if "<" in text:
+        text = _SUP2.sub("²", text)
+        text = _SUP3.sub("³", text)
+        text = _SUP.sub(r"^\1", text)
+        text = _TAGS.sub("", text)
+    if "[" in text:
+        text = _LINK.sub(r"\1", text)  # Markdown links keep their text
     text = text.replace("**", "").replace("__", "")
-    text = _LATEX.sub(r"\1", text)  # inline LaTeX like $I_N = 25$
-    text = _HEADING_MARK.sub("", text.strip())
+    if "$" in text:
+        text = _LATEX.sub(r"\1", text)  # inline LaTeX like $I_N = 25$
+    text = text.strip()
+    if text.startswith("#"):
+        text = _HEADING_MARK.sub("", text)
     if markdown:  # list bullets; in PDF text a leading "- " is data (e.g. "- TAE00001V2")
         text = _BULLET.sub("", text)
-    text = _DECIMAL_COMMA.sub(".", text)
+    if "," in text:
+        text = _DECIMAL_COMMA.sub(".", text)
     text = text.replace("...", "…")
-    text = _HYPHEN_IN_WORD.sub("-", text)
-    text = _MINUS.sub("-", text)
-    text = _MM2.sub("mm²", text)
+    if not text.isascii():
+        text = _HYPHEN_IN_WORD.sub("-", text)
+        text = _MINUS.sub("-", text)
+    if "mm2" in text:
+        text = _MM2.sub("mm²", text)
     # A tab separates attribute and value in converted tables: keep one, fold other spaces.
-    text = _TAB.sub("\t", text)
+    if "\t" in text:
+        text = _TAB.sub("\t", text)
     return _SPACES.sub(" ", text).strip()
 
 
 def is_boilerplate(text: str) -> bool:
     """Whether a normalised line is page furniture (footer, address, URL, page marker)."""
-    return any(p.search(text) for p in _BOILERPLATE)
+    return _BOILERPLATE.search(text) is not None
 
 
 def find_item_number(raw: RawFile, fallback: Path | None = None) -> str:
