@@ -62,6 +62,9 @@ class Embedder:
         self._model = None
         self._quick: NumpyMiniLM | None = None
         self._lock = threading.Lock()
+        # its own lock: a question asked while torch loads (≈ 3 s, in the TUI's worker) is
+        # embedded by the NumPy encoder instead of waiting
+        self._quick_lock = threading.Lock()
         self.name = model_name()
 
     @property
@@ -113,7 +116,7 @@ class Embedder:
         return np.asarray(vectors, dtype=np.float32)
 
     def _encode_quick(self, texts: list[str]) -> np.ndarray:
-        with self._lock:
+        with self._quick_lock:
             if self._quick is None:
                 self._quick = NumpyMiniLM(_model_path())
         return self._quick.encode(texts)
