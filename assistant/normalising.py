@@ -15,27 +15,29 @@ from .records import Document, Line
 
 ITEM_RE = re.compile(r"\b\d{3,4}-\d{3,4}(?:/\d{3}-\d{3,4})?\b")
 
-_BOILERPLATE = re.compile("|".join(
+# Page furniture: lines that start like these (tried at the line start only, as one
+# pattern) or contain the company line anywhere.
+_BOILERPLATE_START = re.compile("|".join(
     f"(?:{p})"
     for p in (
-        r"^subject to changes",
-        r"^data sheet\s*\|\s*item number",
-        r"^(https?://|www\.)\S+$",
-        r"^phone:|^fax:|^e-?mail:|^tel\.?:",
-        r"^do you have any questions about our products",
-        r"^we are always happy to take your call",
-        r"^\d{2}\.\d{2}\.\d{4}\s+page\b",
-        r"^page \d+( of \d+)?$",
-        r"^rohs\s+compliant$",
-        r"^bomcheck\.net$",
-        r"^color:\s*■$",
-        r"^show all products from the family$",
-        r"^-{3,}(\s+-{3,})*$",
-        r"kontakttechnik gmbh",
-        r"^hansastr\.",
-        r"^\d{5} minden$",
+        r"subject to changes",
+        r"data sheet\s*\|\s*item number",
+        r"(https?://|www\.)\S+$",
+        r"phone:|fax:|e-?mail:|tel\.?:",
+        r"do you have any questions about our products",
+        r"we are always happy to take your call",
+        r"\d{2}\.\d{2}\.\d{4}\s+page\b",
+        r"page \d+( of \d+)?$",
+        r"rohs\s+compliant$",
+        r"bomcheck\.net$",
+        r"color:\s*■$",
+        r"show all products from the family$",
+        r"-{3,}(\s+-{3,})*$",
+        r"hansastr\.",
+        r"\d{5} minden$",
     )
-), re.IGNORECASE)  # one pattern: one scan per line instead of sixteen
+), re.IGNORECASE)
+_BOILERPLATE_ANYWHERE = re.compile(r"kontakttechnik gmbh", re.IGNORECASE)
 # U+2013 (en dash) stays an en dash inside prose like "pushed in – no tools": only
 # hyphen-like characters between word characters are folded.
 _HYPHEN_IN_WORD = re.compile(r"(?<=\w)[\u2010\u2011\u2012\u2212](?=\w)")
@@ -105,7 +107,8 @@ def normalise_text(text: str, markdown: bool = False) -> str:
 
 def is_boilerplate(text: str) -> bool:
     """Whether a normalised line is page furniture (footer, address, URL, page marker)."""
-    return _BOILERPLATE.search(text) is not None
+    return (_BOILERPLATE_START.match(text) is not None
+            or _BOILERPLATE_ANYWHERE.search(text) is not None)
 
 
 def find_item_number(raw: RawFile, fallback: Path | None = None) -> str:
