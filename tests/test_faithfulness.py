@@ -17,7 +17,6 @@ import logging
 import re
 from dataclasses import replace
 
-import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from assistant.answering import Assistant, unsupported_numbers
