@@ -15,6 +15,7 @@ import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,7 +23,8 @@ import numpy as np
 
 from . import checking, indexing, store
 from .embedding import Embedder
-from .records import Answer, Citation, ContextLine, Fact, Line, Product, Section, SpecRow, SpecTable
+from .records import Answer, Citation, ContextLine, Fact, Product, Section, SpecRow, SpecTable
+from .normalising import ANSI_ESCAPE
 from .resolve import ProductResolver
 from .retrieval import Retriever, coverage, expand, key_terms, stem, terms, words
 from .sections import passages
@@ -41,14 +43,13 @@ _FOLLOW_UP = re.compile(r"^\s*(and|what about|how about|also|same for|and for|an
                         r"\b(it|its|it's|that|this one|them)\b", re.IGNORECASE)
 _COMPARATIVE = re.compile(r"\b(higher|more|larger|bigger|greater|wider|longer|heavier|lower|less|"
                           r"smaller|narrower|shorter|lighter)\b", re.IGNORECASE)
-_ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def clean_question(question: str) -> str:
     """A question as the engine reads it: control characters removed, whitespace folded,
     cut at ``MAX_QUESTION`` characters, decimal commas read as points."""
-    text = _ANSI.sub(" ", question or "")
+    text = ANSI_ESCAPE.sub(" ", question or "")
     text = _CONTROL.sub(" ", text)
     # a minus typed as U+2212 or a dash before a number ("at −40 °C"); "10–12" stays a range
     text = re.sub(r"(?<![\w.])[\u2212\u2013\u2012](?=\d)", "-", text)
@@ -73,7 +74,7 @@ class Candidate:
     row: SpecRow | None
     order: int
 
-    @property
+    @cached_property
     def attribute_terms(self) -> frozenset[str]:
         """Stems of the attribute name alone (``Rated current`` → rate, current)."""
         return frozenset(terms(self.attribute))
@@ -93,6 +94,7 @@ class _ByItem(dict):
         return value
 
     def get(self, item: str, default=None):
+        """The item's candidates (built now if needed), ``default`` for an unknown item."""
         return self[item] if item in self._tables else default
 
 
@@ -114,7 +116,6 @@ class Assistant:
         self.resolver = ProductResolver(list(index.products.values()))
         self.retriever = Retriever(index.chunks, index.vectors)
         self.candidates: dict[str, list[Candidate]] = _ByItem(self._candidates, self.tables)
-        self._lines: dict[str, list[Line]] = {}
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------ opening

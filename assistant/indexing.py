@@ -294,7 +294,7 @@ def build(corpus_dir: Path, index_dir: Path, embedder: Embedder | None = None,
     remember_skipped(index_dir, files, skipped)
     return IncrementalReport(
         indexed=tuple(sorted(e.source for e in entries)), skipped=tuple(skipped), chunks=len(chunks),
-        embedded=embedded, rebuilt=True, reason=reason, read=len(entries) - len(carried),
+        embedded=embedded, reason=reason, read=len(entries) - len(carried),
         carried=len(carried), distinct=len(distinct),
         seconds=time.perf_counter() - started, read_seconds=read_seconds, embed_seconds=embed_seconds)
 

@@ -44,7 +44,9 @@ _HYPHEN_IN_WORD = re.compile(r"(?<=\w)[\u2010\u2011\u2012\u2212](?=\w)")
 # Every pattern below that starts with a repeat begins only where a run of its characters
 # begins, and no repeat scans past where the next match could start: each stays linear in
 # the line's length (a 1 MB line of spaces or "[" took hours with the plain forms).
-_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")  # terminal colour codes in captured text
+# Terminal escape sequences in captured text or typed questions: CSI (colours, cursor),
+# OSC (window titles, ended by BEL or ST) and two-character escapes.
+ANSI_ESCAPE = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])")
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
 _SUP2 = re.compile(r"(?<!\s)\s*<sup>\s*2\s*</sup>")
 _SUP3 = re.compile(r"(?<!\s)\s*<sup>\s*3\s*</sup>")
@@ -74,7 +76,7 @@ def normalise_text(text: str, markdown: bool = False) -> str:
     # Each rewrite runs only when its trigger character is on the line: most lines have
     # none, and a catalogue has millions of lines (this halved the time to read one).
     if "\x1b" in text:
-        text = _ANSI.sub("", text)
+        text = ANSI_ESCAPE.sub("", text)
     text = _CONTROL.sub(" ", text.replace("\u00a0", " "))
     if "<" in text:
         text = _SUP2.sub("²", text)

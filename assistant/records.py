@@ -101,11 +101,6 @@ class Quantity:
         """True when the datasheet gives a range rather than one value."""
         return self.low != self.high
 
-    def contains(self, value: float) -> bool:
-        """Whether ``value`` (in this quantity's unit) lies in the range, ends included."""
-        lo, hi = sorted((self.low, self.high))
-        return lo <= value <= hi
-
 
 @dataclass(frozen=True)
 class SpecRow:
@@ -268,5 +263,4 @@ class BuildReport:
     skipped: tuple[tuple[str, str], ...]
     chunks: int
     embedded: int
-    rebuilt: bool
     reason: str = field(default="")

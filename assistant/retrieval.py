@@ -179,8 +179,6 @@ class Retriever:
         known: dict[str, list[str]] = {}  # a product family's members share most chunk texts
         tokens = [known[c.key] if c.key in known else known.setdefault(c.key, terms(c.text))
                   for c in chunks]
-        stems = {key: set(t) for key, t in known.items()}
-        self.chunk_terms = [stems[c.key] for c in chunks]  # shared, like the texts
         self.bm25 = bm25s.BM25()
         self.bm25.index([t or ["∅"] for t in tokens], show_progress=False)
 

@@ -97,6 +97,7 @@ class DatasheetApp(App[None]):
 
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def open_in_background(self) -> None:
+        """Open (building when needed) the index in a thread; results come back as messages."""
         self.open_assistant()
 
     def open_assistant(self) -> None:
@@ -236,6 +237,7 @@ class DatasheetApp(App[None]):
         return None
 
     def show_spec_table(self, item: str) -> None:
+        """Push the spec table screen of an item number (a notification while loading)."""
         if self.assistant is None:
             self.notify("The index is still loading.", severity="warning", markup=False)
             return

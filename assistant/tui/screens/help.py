@@ -30,6 +30,7 @@ KEYS = (
 
 
 def help_content() -> Content:
+    """The help text: what the assistant promises, then the key bindings, as literal content."""
     width = max(len(key) for key, _ in KEYS) + 2
     parts: list[str | tuple[str, str]] = [(INTRO, ""), "\n\n"]
     for key, does in KEYS:

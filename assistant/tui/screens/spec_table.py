@@ -30,6 +30,7 @@ class Entry:
 
     @property
     def search_text(self) -> str:
+        """The row's cells as one case-folded string, for the filter."""
         return " ".join(self.cells).casefold()
 
 
@@ -115,6 +116,7 @@ class SpecTableScreen(Screen[None]):
             self.query_one(SourceView).show(None, [], "No row matches the filter.")
 
     def show_source(self, index: int) -> None:
+        """Show the source lines of the shown row ``index`` (0-based) below the table."""
         if 0 <= index < len(self.shown):
             citation = self.shown[index].citation
             self.query_one(SourceView).show(citation, self.assistant.context(citation, radius=2))
