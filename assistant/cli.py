@@ -173,8 +173,6 @@ def _cmd_index(args) -> int:
     from .answering import default_paths
 
     index_dir, corpus_dir = default_paths(args.index, args.corpus)
-    if not corpus_dir.is_dir():
-        raise FileNotFoundError(f"corpus folder not found: {corpus_dir}")
     reason = "forced" if args.force else indexing.check(index_dir, corpus_dir)
     if not reason:
         print(f"The index in {index_dir} is up to date with {corpus_dir}.")

@@ -304,7 +304,11 @@ def check(index_dir: Path, corpus_dir: Path | None) -> str:
 
     Compares the manifest with the corpus files' hashes (files that were skipped as
     unreadable do not count) and the installed model, and verifies the artefact checksums.
+    Raises FileNotFoundError when ``corpus_dir`` is given and is not a folder (before any
+    rebuild is announced).
     """
+    if corpus_dir is not None and not corpus_dir.is_dir():
+        raise FileNotFoundError(f"corpus folder not found: {corpus_dir}")
     try:
         gen = store.current_generation(index_dir)
         manifest = store.read_manifest(gen)
