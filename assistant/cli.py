@@ -94,7 +94,7 @@ class _Progress:
 
 
 def _open(args, quiet: bool = False):
-    from .answering import Assistant
+    from .answer.assistant import Assistant
 
     progress = _Progress()
 
@@ -109,7 +109,7 @@ def _open(args, quiet: bool = False):
 
 
 def _cmd_ask(args) -> int:
-    from .answering import Assistant  # noqa: F401  (import cost counted in cold start)
+    from .answer.assistant import Assistant  # noqa: F401  (import cost counted in cold start)
 
     if not args.question and not args.batch:
         print("datasheet-assistant ask: give a question or --batch FILE.jsonl", file=sys.stderr)
@@ -169,8 +169,8 @@ def _cmd_eval(args) -> int:
 
 
 def _cmd_index(args) -> int:
-    from . import indexing
-    from .answering import default_paths
+    from .index import indexing
+    from .answer.assistant import default_paths
 
     index_dir, corpus_dir = default_paths(args.index, args.corpus)
     reason = "forced" if args.force else indexing.check(index_dir, corpus_dir)
@@ -252,9 +252,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         args.corpus = args.index = None
     handlers = {"chat": _cmd_chat, "ask": _cmd_ask, "eval": _cmd_eval, "index": _cmd_index, "spec": _cmd_spec}
-    from .indexing import NothingIndexed
-    from .loading import DatasheetError
-    from .store import IndexError_
+    from .index.indexing import NothingIndexed
+    from .ingest.loading import DatasheetError
+    from .index.store import IndexError_
 
     try:
         return handlers[command](args)

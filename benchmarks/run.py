@@ -143,7 +143,7 @@ def recall_at_10(vectors, queries) -> dict:
     import faiss
     import numpy as np
 
-    from assistant import indexing
+    from assistant.index import indexing
 
     distinct = np.unique(vectors, axis=0)
     flat = faiss.IndexFlatIP(distinct.shape[1])
@@ -167,9 +167,9 @@ def measure(size: int) -> dict:
     """All figures for one size (run in a child process)."""
     import resource
 
-    from assistant import indexing, store
-    from assistant.answering import Assistant
-    from assistant.embedding import Embedder
+    from assistant.index import indexing, store
+    from assistant.answer.assistant import Assistant
+    from assistant.index.embedding import Embedder
     from assistant.evaluation import score
 
     work, corpus, answers = prepare(size)

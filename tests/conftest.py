@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant import indexing
-from assistant.answering import Assistant
-from assistant.embedding import Embedder
+from assistant.index import indexing
+from assistant.answer.assistant import Assistant
+from assistant.index.embedding import Embedder
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"

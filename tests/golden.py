@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from assistant import indexing
+from assistant.index import indexing
 from assistant.records import SpecRow, SpecTable
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"

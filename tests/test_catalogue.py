@@ -16,9 +16,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant import indexing, store
-from assistant.answering import Assistant
-from assistant.embedding import Embedder, NumpyMiniLM, _model_path
+from assistant.index import indexing, store
+from assistant.answer.assistant import Assistant
+from assistant.index.embedding import Embedder, NumpyMiniLM, _model_path
 from assistant.evaluation import read_questions, score
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))

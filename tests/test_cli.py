@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant import indexing
+from assistant.index import indexing
 from assistant.cli import main
 
 REPO = Path(__file__).resolve().parent.parent

@@ -30,8 +30,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant import indexing, store
-from assistant.answering import Assistant
+from assistant.index import indexing, store
+from assistant.answer.assistant import Assistant
 
 REPO = Path(__file__).resolve().parent.parent
 QUESTION = "What is the rated current of the 2002-1204?"
@@ -191,7 +191,7 @@ def test_unreadable_generation_with_valid_checksums_is_rebuilt(index_copy, corpu
 BUILD = """
 import os, sys, time
 from pathlib import Path
-from assistant import embedding, indexing
+from assistant.index import embedding, indexing
 
 corpus, index, point = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
 

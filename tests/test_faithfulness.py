@@ -19,9 +19,9 @@ from dataclasses import replace
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from assistant.answering import Assistant, unsupported_numbers
+from assistant.answer.assistant import Assistant, unsupported_numbers
 from assistant.records import Answer, Citation, Fact
-from assistant.sections import join_lines
+from assistant.ingest.sections import join_lines
 
 TOPJOB, WINSTA = "2002-1204", "770-1252/076-000"
 SOURCE = "corpus/2002-1204.txt"
@@ -107,21 +107,21 @@ def test_item_numbers_and_line_references_name_things_but_back_nothing():
 def test_gate_withholds_an_answer_with_an_invented_number(assistant, monkeypatch, caplog):
     invented = spec("2002-1204: Rated current 42 A.", "placeholder")
     monkeypatch.setattr(assistant, "_ask", lambda question, history: invented)
-    with caplog.at_level(logging.WARNING, logger="assistant.answering"):
+    with caplog.at_level(logging.WARNING, logger="assistant.answer.assistant"):
         answer = assistant.ask("What is the rated current of the 2002-1204?", id="Q1")
     assert answer.kind == "not_found" and answer.id == "Q1"
     assert "42" not in answer.answer and answer.facts == () and answer.citations == ()
     assert answer.related == (RATED,)  # the passages stay visible, not as an answer
     assert answer.question == "What is the rated current of the 2002-1204?"
     assert unsupported_numbers(answer) == []
-    warnings = [r for r in caplog.records if r.levelno == logging.WARNING and r.name == "assistant.answering"]
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING and r.name == "assistant.answer.assistant"]
     assert len(warnings) == 1 and "42" in warnings[0].getMessage()
 
 
 def test_gate_lets_a_faithful_answer_through(assistant, monkeypatch, caplog):
     faithful = spec("2002-1204: Rated current 24 A.", "placeholder")
     monkeypatch.setattr(assistant, "_ask", lambda question, history: faithful)
-    with caplog.at_level(logging.WARNING, logger="assistant.answering"):
+    with caplog.at_level(logging.WARNING, logger="assistant.answer.assistant"):
         answer = assistant.ask("What is the rated current of the 2002-1204?")
     assert answer.kind == "spec" and answer.answer == faithful.answer
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
@@ -200,7 +200,7 @@ def withheld(caplog) -> list[str]:
 
 def test_real_answers_are_faithful_and_quotes_verbatim(assistant, caplog):
     kinds = []
-    with caplog.at_level(logging.WARNING, logger="assistant.answering"):
+    with caplog.at_level(logging.WARNING, logger="assistant.answer.assistant"):
         for question, history in QUESTIONS:
             answer = assistant.ask(question, list(history))
             assert_faithful(assistant, answer)
@@ -224,7 +224,7 @@ def test_varied_questions_stay_faithful(assistant, caplog, item, case, spaces, t
     """Case, spacing and punctuation variations of the questions: still faithful."""
     question, history = item
     caplog.clear()
-    with caplog.at_level(logging.WARNING, logger="assistant.answering"):
+    with caplog.at_level(logging.WARNING, logger="assistant.answer.assistant"):
         answer = assistant.ask(_vary(question, case, spaces, tail), list(history))
     assert_faithful(assistant, answer)
     assert withheld(caplog) == []
@@ -249,19 +249,19 @@ check_question = st.builds(
 def test_generated_check_questions_stay_faithful(assistant, caplog, question):
     """Does-it-fit questions with any value and unit: the engine's answer never needs the gate."""
     caplog.clear()
-    with caplog.at_level(logging.WARNING, logger="assistant.answering"):
+    with caplog.at_level(logging.WARNING, logger="assistant.answer.assistant"):
         answer = assistant.ask(question)
     assert_faithful(assistant, answer)
     assert withheld(caplog) == []
 
 
 def test_fahrenheit_in_words_is_answered(assistant, caplog):
-    with caplog.at_level(logging.WARNING, logger="assistant.answering"):
+    with caplog.at_level(logging.WARNING, logger="assistant.answer.assistant"):
         answer = assistant.ask("Can the 770-1252/076-000 run continuously at 150 degrees F?")
     assert answer.kind == "check" and withheld(caplog) == []
 
 
 def test_unicode_minus_in_question_is_read(assistant, caplog):
-    with caplog.at_level(logging.WARNING, logger="assistant.answering"):
+    with caplog.at_level(logging.WARNING, logger="assistant.answer.assistant"):
         answer = assistant.ask("Can the 770-1252/076-000 run continuously at \u221240 °C?")
     assert answer.kind == "check" and answer.verdict == "no" and withheld(caplog) == []

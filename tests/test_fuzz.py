@@ -25,16 +25,16 @@ import pytest
 from fpdf import FPDF
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
-from assistant import indexing
-from assistant.answering import Assistant, unsupported_numbers
-from assistant.loading import DatasheetError, RawFile, load_file
-from assistant.normalising import normalise, normalise_text
+from assistant.index import indexing
+from assistant.answer.assistant import Assistant, unsupported_numbers
+from assistant.ingest.loading import DatasheetError, RawFile, load_file
+from assistant.ingest.normalising import normalise, normalise_text
 from assistant.records import Quantity
-from assistant.sections import MAX_CHUNK_WORDS, chunk_sections, split_sections
-from assistant.spectable import (
+from assistant.ingest.sections import MAX_CHUNK_WORDS, chunk_sections, split_sections
+from assistant.ingest.spectable import (
     KNOWN_ATTRIBUTES, build_spec_table, corpus_attributes, split_label, split_text_row,
 )
-from assistant.values import UNITS, format_number, parse_value
+from assistant.ingest.values import UNITS, format_number, parse_value
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
@@ -351,10 +351,10 @@ def test_parse_value_takes_any_text(text):
 PERF_SCRIPT = textwrap.dedent("""
     import sys, tempfile, time
     from pathlib import Path
-    from assistant.loading import DatasheetError, load_file
-    from assistant.normalising import normalise
-    from assistant.sections import chunk_sections, split_sections
-    from assistant.spectable import build_spec_table, corpus_attributes
+    from assistant.ingest.loading import DatasheetError, load_file
+    from assistant.ingest.normalising import normalise
+    from assistant.ingest.sections import chunk_sections, split_sections
+    from assistant.ingest.spectable import build_spec_table, corpus_attributes
 
     MB = 1 << 20
     HEAD = "Data sheet | Item number: 2002-1204\\n"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant import indexing
-from assistant.loading import DatasheetError, load_file
-from assistant.normalising import normalise
+from assistant.index import indexing
+from assistant.ingest.loading import DatasheetError, load_file
+from assistant.ingest.normalising import normalise
 from pdfs import DATASHEET, write_pdf, write_textless_pdf
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"

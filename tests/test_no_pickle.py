@@ -20,8 +20,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant import indexing, store
-from assistant.answering import Assistant
+from assistant.index import indexing, store
+from assistant.answer.assistant import Assistant
 
 PACKAGE = Path(__file__).resolve().parent.parent / "assistant"
 PICKLE_MODULES = {"pickle", "cPickle", "_pickle", "dill", "cloudpickle", "joblib", "marshal",

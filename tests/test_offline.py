@@ -13,7 +13,7 @@ questions (the NumPy encoder embeds them) with every way out blocked and recorde
 
 The hub variables are removed from the child's environment and its caches point at empty
 folders: ``HF_HUB_OFFLINE``/``TRANSFORMERS_OFFLINE`` must be set to ``"1"`` by
-``assistant.embedding`` itself, at import, before huggingface_hub reads them.
+``assistant.index.embedding`` itself, at import, before huggingface_hub reads them.
 """
 
 from __future__ import annotations
@@ -60,12 +60,12 @@ sys.addaudithook(audit)
 corpus, index = sys.argv[1], sys.argv[2]
 before = {k: os.environ.get(k) for k in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")}
 
-import assistant.embedding
+import assistant.index.embedding
 after_import = {k: os.environ.get(k) for k in before}
 
 from pathlib import Path
-from assistant import indexing
-from assistant.answering import Assistant
+from assistant.index import indexing
+from assistant.answer.assistant import Assistant
 
 report = indexing.build(Path(corpus), Path(index))
 rebuilt = []

@@ -10,7 +10,7 @@ import pytest
 from textual.fuzzy import Matcher
 from textual.widgets import DataTable, OptionList, Static
 
-from assistant.answering import Assistant
+from assistant.answer.assistant import Assistant
 from assistant.records import Answer, Citation, ContextLine
 from assistant.tui.app import DatasheetApp, make_app
 from assistant.tui.commands import highlight

@@ -7,7 +7,7 @@ Review a changed snapshot in the report pytest writes before accepting it with
 
 from __future__ import annotations
 
-from assistant.answering import Assistant
+from assistant.answer.assistant import Assistant
 from assistant.tui.app import make_app
 from assistant.tui.widgets.question_input import QuestionInput
 

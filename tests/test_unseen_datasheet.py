@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant import indexing
-from assistant.answering import Assistant
+from assistant.index import indexing
+from assistant.answer.assistant import Assistant
 
 SHEET = Path(__file__).parent / "data" / "unseen" / "999-413.txt"
 

@@ -15,10 +15,10 @@ from textual.content import Content
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Input, ProgressBar, Static
 
-from .. import indexing, store
-from ..answering import Assistant
-from ..embedding import ModelUnavailable
-from ..loading import DatasheetError
+from ..index import indexing, store
+from ..answer.assistant import Assistant
+from ..index.embedding import ModelUnavailable
+from ..ingest.loading import DatasheetError
 from ..records import Answer, Citation, ContextLine, Product
 from .commands import DatasheetCommands
 from .messages import Answered, AssistantFailed, AssistantReady, IndexProgress, IndexRebuilding, ModelLoaded

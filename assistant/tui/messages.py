@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from ..answering import Assistant
+from ..answer.assistant import Assistant
 from ..records import Answer
 
 

@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from ...answering import Assistant
+from ...answer.assistant import Assistant
 from ...records import Citation, SpecTable
 from ..text import lines_label, literal, printable
 from ..widgets.source import SourceView

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .records import Product
+from ..records import Product
 from .retrieval import stem, words
 
 # Something typed like an item number: 3–4 digits, optionally more digit groups.

@@ -21,13 +21,14 @@ from pathlib import Path
 
 import numpy as np
 
-from . import checking, indexing, store
-from .embedding import Embedder
-from .records import Answer, Citation, ContextLine, Fact, Product, Section, SpecRow, SpecTable
-from .normalising import ANSI_ESCAPE
+from . import checking
+from ..index import indexing, store
+from ..index.embedding import Embedder
+from ..records import Answer, Citation, ContextLine, Fact, Product, Section, SpecRow, SpecTable
+from ..ingest.normalising import ANSI_ESCAPE
 from .resolve import ProductResolver
 from .retrieval import Retriever, coverage, expand, key_terms, stem, terms, words
-from .sections import passages
+from ..ingest.sections import passages
 
 log = logging.getLogger(__name__)
 

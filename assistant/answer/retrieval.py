@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .records import Chunk
+from ..records import Chunk
 
 # Words that carry no attribute meaning in an installer's question.
 STOPWORDS = frozenset("""

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .records import Quantity, SpecRow
-from .values import awg_to_mm2, fahrenheit_to_celsius
+from ..records import Quantity, SpecRow
+from ..ingest.values import awg_to_mm2, fahrenheit_to_celsius
 
 _ASKED = re.compile(
     r"(?P<value>[-+]?\d+(?:[.,]\d+)?)\s*(?P<unit>mm²|mm2|mm\^2|sq\.?\s*mm|square\s+mm|awg|"

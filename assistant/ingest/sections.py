@@ -16,7 +16,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from .records import Chunk, Document, Line, Section
+from ..records import Chunk, Document, Line, Section
 
 _SECTION_WORDS = re.compile(
     r"\b(data|ratings? per|approvals?|certificates?|notes|requirements|accessories|"

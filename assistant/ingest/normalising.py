@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from .loading import RawFile
-from .records import Document, Line
+from ..records import Document, Line
 
 ITEM_RE = re.compile(r"\b\d{3,4}-\d{3,4}(?:/\d{3}-\d{3,4})?\b")
 

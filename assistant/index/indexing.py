@@ -27,11 +27,11 @@ import numpy as np
 
 from . import store
 from .embedding import DIMENSION, Embedder, model_name
-from .loading import DatasheetError, corpus_files, file_sha256, load_file
-from .normalising import normalise
-from .records import BuildReport, Chunk, Document, Section, SpecTable
-from .sections import chunk_sections, split_sections
-from .spectable import KNOWN_ATTRIBUTES, build_spec_table, corpus_attributes
+from ..ingest.loading import DatasheetError, corpus_files, file_sha256, load_file
+from ..ingest.normalising import normalise
+from ..records import BuildReport, Chunk, Document, Section, SpecTable
+from ..ingest.sections import chunk_sections, split_sections
+from ..ingest.spectable import KNOWN_ATTRIBUTES, build_spec_table, corpus_attributes
 
 Progress = Callable[[str, int, int], None]
 """progress(stage, done, total): stage is ``"reading"`` (files) or ``"embedding"`` (chunks)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from .normalising import ITEM_RE
-from .records import Accessory, Approval, Document, Line, Product, Section, SpecRow, SpecTable
+from ..records import Accessory, Approval, Document, Line, Product, Section, SpecRow, SpecTable
 from .sections import Paragraph, paragraphs
 from .values import TRAILING_VALUE_RE, parse_value
 

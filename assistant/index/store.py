@@ -33,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .records import (
+from ..records import (
     Accessory, Approval, Chunk, Document, Line, Product, Quantity, SpecRow, SpecTable,
 )
 
@@ -269,9 +269,10 @@ def pipeline_version() -> str:
     """A hash of the parsing code (loading → spec table): an index built by other parsing
     code is stale even when the corpus did not change."""
     digest = hashlib.sha256(str(FORMAT_VERSION).encode())
-    here = Path(__file__).parent
-    for name in ("loading", "normalising", "sections", "values", "spectable", "indexing"):
-        digest.update((here / f"{name}.py").read_bytes())
+    package = Path(__file__).resolve().parent.parent
+    parsing = sorted((package / "ingest").glob("*.py")) + [package / "index" / "indexing.py"]
+    for path in parsing:
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 

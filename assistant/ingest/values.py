@@ -12,7 +12,7 @@ import math
 import re
 from decimal import Decimal
 
-from .records import Quantity
+from ..records import Quantity
 
 NUMBER = r"[-+]?\d+(?:\.\d+)?"
 UNITS = (
