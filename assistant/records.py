@@ -1,6 +1,6 @@
 """Typed records that travel between the pipeline stages.
 
-loading → normalising → sections → spectable → index → retrieval → answering → UI.
+ingest (loading → normalising → sections → layouts → spec table) → index → answer → UI.
 Every record is a frozen dataclass; none of them carries Textual or Rich objects, so the
 CLI's ``ask --json`` and the TUI render the very same :class:`Answer`.
 """
@@ -16,15 +16,18 @@ class Line:
     """One kept line of a datasheet after normalisation.
 
     ``number`` is the 1-based line number in the original file (for a PDF: the line of the
-    extracted text), ``raw`` the line as the file had it, ``text`` the normalised form
-    (``mm <sup>2</sup>`` → ``mm²``, ``0,5`` → ``0.5``, ``...`` → ``…``, markup removed).
-    An empty ``text`` marks a paragraph break.
+    extracted text of the whole document), ``raw`` the line as the file had it, ``text`` the
+    normalised form (``mm <sup>2</sup>`` → ``mm²``, ``0,5`` → ``0.5``, ``...`` → ``…``,
+    markup removed). An empty ``text`` marks a paragraph break. For a PDF, ``page`` is the
+    1-based page and ``page_line`` the 1-based line on that page (both 0 for text files).
     """
 
     source: str
     number: int
     raw: str
     text: str
+    page: int = 0
+    page_line: int = 0
 
 
 @dataclass(frozen=True)
@@ -110,7 +113,11 @@ class SpecRow:
     attribute ``Rated current``, qualifier ``UL (Use Group B)``, standard ``UL 1059``,
     value ``20 A`` → quantity ``Quantity(20, 20, "A")``. ``alternate`` holds the second unit
     form the sheet prints (``/ 22 … 12 AWG``, ``/ 0.39 … 0.47 inch``). Text values (colour,
-    material, coding) have ``quantity=None``.
+    material, coding) have ``quantity=None``. ``feature`` is the canonical feature the
+    vocabulary maps the label to (``rated_current``, ``cross_section`` …, ``""`` when it
+    knows none) and ``conductor`` the conductor class a cross-section row names (``solid``,
+    ``stranded``, ``fine_stranded``, ``ferrule``, ``ferrule_collar``, ``ferrule_no_collar``
+    or ``""``); ``attribute`` and ``qualifier`` stay as printed.
     """
 
     item: str
@@ -125,6 +132,8 @@ class SpecRow:
     source: str
     line_start: int
     line_end: int
+    feature: str = ""
+    conductor: str = ""
 
     @property
     def label(self) -> str:
@@ -172,7 +181,15 @@ class Accessory:
 
 @dataclass(frozen=True)
 class Product:
-    """A product of the corpus: item number, the datasheet's title line, family and colour."""
+    """A product of the corpus, as its datasheet names it.
+
+    ``item`` is the product's key (its first identifier: the item / order / type number
+    the sheet prints under a label, else the file stem); ``identifiers`` every identifier
+    read (item, order and type numbers, type designation, the file stem), ``vendor`` the
+    manufacturer (company line or web domain), ``series`` a series or family name, ``kind``
+    the product kind in plain words (``terminal block``, ``relay socket``); ``title`` the
+    sheet's description line.
+    """
 
     item: str
     source: str
@@ -180,6 +197,14 @@ class Product:
     family: str
     color: str
     kind: str
+    identifiers: tuple[str, ...] = ()
+    vendor: str = ""
+    series: str = ""
+
+    @property
+    def name(self) -> str:
+        """How the product is shown: vendor and item (``Siemens LZS:RT78725``)."""
+        return f"{self.vendor} {self.item}".strip()
 
 
 @dataclass(frozen=True)
@@ -194,7 +219,12 @@ class SpecTable:
 
 @dataclass(frozen=True)
 class Citation:
-    """A cited passage: the verbatim (normalised) datasheet text and where it stands."""
+    """A cited passage: the verbatim (normalised) datasheet text and where it stands.
+
+    ``line_start``/``line_end`` are line numbers of the file (for a PDF: of its extracted
+    text); a PDF citation also gives the ``page`` and the lines on that page
+    (``page_line_start``/``page_line_end``), which is what a reader looks up.
+    """
 
     product: str
     source: str
@@ -202,6 +232,20 @@ class Citation:
     line_start: int
     line_end: int
     quote: str
+    page: int = 0
+    page_line_start: int = 0
+    page_line_end: int = 0
+
+    @property
+    def where(self) -> str:
+        """The place for people: ``line 157``, ``lines 155–160``, ``page 2, lines 4–6``."""
+        start, end = self.line_start, self.line_end
+        prefix = ""
+        if self.page:
+            prefix, start, end = f"page {self.page}, ", self.page_line_start, self.page_line_end
+        if start == end:
+            return f"{prefix}line {start}"
+        return f"{prefix}lines {start}–{end}"
 
 
 @dataclass(frozen=True)
@@ -248,11 +292,14 @@ class Answer:
 
 @dataclass(frozen=True)
 class ContextLine:
-    """A line shown around a citation in the source pane; ``cited`` marks the quoted lines."""
+    """A line shown around a citation in the source pane; ``cited`` marks the quoted lines.
+    ``page``/``page_line`` place a PDF's line (0 for text files)."""
 
     number: int
     text: str
     cited: bool
+    page: int = 0
+    page_line: int = 0
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ from ..records import (
     Accessory, Approval, Chunk, Document, Line, Product, Quantity, SpecRow, SpecTable,
 )
 
-FORMAT_VERSION = 3  # 3: per-datasheet attribute names, corpus attributes, distinct vectors
+FORMAT_VERSION = 4  # 4: row features and conductor classes, product identifiers and vendor, PDF pages
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
 META = "meta.sqlite"
@@ -238,19 +238,21 @@ CREATE TABLE documents (item TEXT PRIMARY KEY, source TEXT UNIQUE, title TEXT, s
 CREATE TABLE doc_attributes (source TEXT, name TEXT);
 CREATE INDEX doc_attributes_source ON doc_attributes (source);
 CREATE TABLE corpus_attributes (name TEXT PRIMARY KEY);
-CREATE TABLE lines (source TEXT, number INTEGER, raw TEXT, text TEXT);
+CREATE TABLE lines (source TEXT, number INTEGER, raw TEXT, text TEXT, page INTEGER,
+                    page_line INTEGER);
 CREATE INDEX lines_at ON lines (source, number);
 CREATE TABLE chunks (id INTEGER PRIMARY KEY, item TEXT, source TEXT, section TEXT,
                      line_start INTEGER, line_end INTEGER, text TEXT, key TEXT, vector INTEGER);
 CREATE INDEX chunks_item ON chunks (item);
 CREATE INDEX chunks_source ON chunks (source);
 CREATE TABLE products (item TEXT PRIMARY KEY, source TEXT, title TEXT, family TEXT,
-                       color TEXT, kind TEXT);
+                       color TEXT, kind TEXT, identifiers TEXT, vendor TEXT, series TEXT);
 CREATE TABLE rows (item TEXT, section TEXT, attribute TEXT, qualifier TEXT, standard TEXT,
                    value TEXT, quantity TEXT, alternate TEXT, raw TEXT, source TEXT,
-                   line_start INTEGER, line_end INTEGER);
+                   line_start INTEGER, line_end INTEGER, feature TEXT, conductor TEXT);
 CREATE INDEX rows_item ON rows (item, attribute);
 CREATE INDEX rows_attribute ON rows (attribute, item);
+CREATE INDEX rows_feature ON rows (feature, item);
 CREATE TABLE approvals (item TEXT, "group" TEXT, approval TEXT, issuer TEXT, standard TEXT,
                         certificate TEXT, note TEXT, source TEXT, line_start INTEGER,
                         line_end INTEGER);
@@ -295,12 +297,13 @@ class DocumentEntry:
 
 def _insert_table(db: sqlite3.Connection, table: SpecTable) -> None:
     p = table.product
-    db.execute("INSERT INTO products VALUES (?,?,?,?,?,?)",
-               (p.item, p.source, p.title, p.family, p.color, p.kind))
-    db.executemany("INSERT INTO rows VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", [
+    db.execute("INSERT INTO products VALUES (?,?,?,?,?,?,?,?,?)",
+               (p.item, p.source, p.title, p.family, p.color, p.kind,
+                json.dumps(list(p.identifiers), ensure_ascii=False), p.vendor, p.series))
+    db.executemany("INSERT INTO rows VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", [
         (r.item, r.section, r.attribute, r.qualifier, r.standard, r.value,
          _qjson(r.quantity), _qjson(r.alternate), r.raw, r.source, r.line_start,
-         r.line_end) for r in table.rows])
+         r.line_end, r.feature, r.conductor) for r in table.rows])
     db.executemany("INSERT INTO approvals VALUES (?,?,?,?,?,?,?,?,?,?)", [
         (a.item, a.group, a.approval, a.issuer, a.standard, a.certificate, a.note,
          a.source, a.line_start, a.line_end) for a in table.approvals])
@@ -335,9 +338,9 @@ def _write_meta(path: Path, docs: list[DocumentEntry], chunks: list[Chunk], rows
                            f"JOIN temp.carry_items c ON t.item = c.item ORDER BY t.rowid")
         db.executemany("INSERT INTO documents VALUES (?,?,?,?)",
                        [(d.item, d.source, d.doc.title, d.sha256) for d in docs if d.doc is not None])
-        db.executemany("INSERT INTO lines VALUES (?,?,?,?)",
-                       [(l.source, l.number, l.raw, l.text) for d in docs if d.doc is not None
-                        for l in d.doc.lines])
+        db.executemany("INSERT INTO lines VALUES (?,?,?,?,?,?)",
+                       [(l.source, l.number, l.raw, l.text, l.page, l.page_line)
+                        for d in docs if d.doc is not None for l in d.doc.lines])
         db.executemany("INSERT INTO doc_attributes VALUES (?,?)",
                        [(d.source, name) for d in docs for name in d.attributes])
         db.executemany("INSERT INTO corpus_attributes VALUES (?)", [(n,) for n in known])
@@ -457,8 +460,9 @@ class PreviousGeneration:
     def document(self, source: str) -> Document:
         """A carried file's normalised document, rebuilt from its stored lines."""
         item, sha, title = self._docs[source]
-        lines = tuple(Line(source, n, raw, text) for n, raw, text in self.db.execute(
-            "SELECT number, raw, text FROM lines WHERE source = ? ORDER BY number", (source,)))
+        lines = tuple(Line(source, *row) for row in self.db.execute(
+            "SELECT number, raw, text, page, page_line FROM lines WHERE source = ? ORDER BY number",
+            (source,)))
         return Document(item=item, source=source, title=title, lines=lines, sha256=sha)
 
     def close(self) -> None:
@@ -490,9 +494,9 @@ class StoredIndex:
 
     def lines(self, source: str, start: int, end: int) -> list[Line]:
         """Kept lines of a datasheet with ``start ≤ number ≤ end``, in order."""
-        return [Line(source, n, raw, text) for n, raw, text in self.db.execute(
-            "SELECT number, raw, text FROM lines WHERE source=? AND number BETWEEN ? AND ? "
-            "ORDER BY number", (source, start, end))]
+        return [Line(source, *row) for row in self.db.execute(
+            "SELECT number, raw, text, page, page_line FROM lines WHERE source=? AND number "
+            "BETWEEN ? AND ? ORDER BY number", (source, start, end))]
 
 
 def load_generation(index_dir: Path, verify: bool = True) -> StoredIndex:
@@ -501,14 +505,16 @@ def load_generation(index_dir: Path, verify: bool = True) -> StoredIndex:
     manifest = read_manifest(gen, verify=verify)
     try:
         db = sqlite3.connect(f"file:{gen / META}?mode=ro", uri=True, check_same_thread=False)
-        products = {row[0]: Product(*row) for row in db.execute(
-            "SELECT item, source, title, family, color, kind FROM products ORDER BY rowid")}
+        products = {row[0]: Product(*row[:6], tuple(json.loads(row[6] or "[]")), row[7], row[8])
+                    for row in db.execute("SELECT item, source, title, family, color, kind, "
+                                          "identifiers, vendor, series FROM products ORDER BY rowid")}
         rows: dict[str, list[SpecRow]] = {item: [] for item in products}
         for r in db.execute("SELECT * FROM rows ORDER BY rowid"):
             rows.setdefault(r[0], []).append(SpecRow(
                 item=r[0], section=r[1], attribute=r[2], qualifier=r[3], standard=r[4],
                 value=r[5], quantity=_quantity(r[6]), alternate=_quantity(r[7]), raw=r[8],
-                source=r[9], line_start=r[10], line_end=r[11]))
+                source=r[9], line_start=r[10], line_end=r[11], feature=r[12] or "",
+                conductor=r[13] or ""))
         approvals: dict[str, list[Approval]] = {}
         for a in db.execute("SELECT * FROM approvals ORDER BY rowid"):
             approvals.setdefault(a[0], []).append(Approval(*a))
