@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from .answer.assistant import unsupported_numbers
+from .answer.gate import unsupported_numbers
 from .records import Answer
 
 

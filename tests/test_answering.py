@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.assistant import unsupported_numbers
+from assistant.answer.gate import unsupported_numbers
 
 TB, PLUG = "2002-1204", "770-1252/076-000"
 

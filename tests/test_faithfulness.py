@@ -19,7 +19,8 @@ from dataclasses import replace
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from assistant.answer.assistant import Assistant, unsupported_numbers
+from assistant.answer.assistant import Assistant
+from assistant.answer.gate import unsupported_numbers
 from assistant.records import Answer, Citation, Fact
 from assistant.ingest.sections import join_lines
 

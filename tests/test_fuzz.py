@@ -26,7 +26,8 @@ from fpdf import FPDF
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from assistant.index import indexing
-from assistant.answer.assistant import Assistant, unsupported_numbers
+from assistant.answer.assistant import Assistant
+from assistant.answer.gate import unsupported_numbers
 from assistant.ingest.loading import DatasheetError, RawFile, load_file
 from assistant.ingest.normalising import normalise, normalise_text
 from assistant.records import Quantity

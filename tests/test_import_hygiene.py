@@ -5,7 +5,9 @@ import sys
 
 HEADLESS = ["ingest.loading", "ingest.normalising", "ingest.sections", "ingest.values",
             "ingest.spectable", "index.embedding", "index.store", "index.indexing",
-            "answer.resolve", "answer.retrieval", "answer.checking", "answer.assistant",
+            "answer.resolve", "answer.retrieval", "answer.fit", "answer.matching", "answer.intent",
+            "answer.lookup", "answer.check", "answer.compare", "answer.passage", "answer.refusal",
+            "answer.gate", "answer.assistant",
             "evaluation", "cli"]
 
 

@@ -1,0 +1,144 @@
+"""Checks: does a value from the question fit the datasheet's range? (``check`` answers)
+
+The verdict is yes / no / conditional, decided by the product's own rows (see
+:mod:`assistant.answer.fit` for reading the asked value and comparing it).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from ..records import Answer, SpecRow
+from . import fit, passage, refusal
+from .matching import fact
+from .retrieval import stem, words
+
+if TYPE_CHECKING:
+    from .assistant import Assistant
+
+
+def answer(engine: "Assistant", question: str, items: list[str], qterms: list[str]) -> Answer:
+    """A yes / no / conditional verdict for each product whose sheet has a range to check
+    the question's value against, with the deciding rows cited; a refusal when none has."""
+    asked = fit.asked_value(question)
+    results = []
+    for item in items:
+        rows = list(engine.tables[item].rows)
+        decided = _check_rows(question, asked, rows)
+        if decided:
+            results.append((item, decided))
+    if not results:
+        related = [p[0] for p in passage.ranked_passages(engine, question, items, qterms)[:3]]
+        return refusal.not_found(question, tuple(items), related, why=f"no range to check {asked.text} against")
+    verdicts, parts, facts, citations, headline = [], [], [], [], ""
+    for item, (verdict, lines, rows) in results:
+        verdicts.append(verdict)
+        parts.append(f"{item}: {verdict}: " + "; ".join(lines))
+        cands = {id(c.row): c for c in engine.candidates[item] if c.row is not None}
+        for row in rows:
+            cand = cands[id(row)]
+            facts.append(fact(cand))
+            citations.append(cand.citation)
+        headline = headline or f"{verdict}: {rows[0].value}"
+    verdict = verdicts[0] if len(set(verdicts)) == 1 else "conditional"
+    return Answer(question, "check", " ".join(parts), tuple(i for i, _ in results), verdict=verdict,
+                  headline=headline, facts=tuple(facts), citations=tuple(citations))
+
+
+def _check_rows(question: str, asked: fit.Asked, rows: list[SpecRow]):
+    """(verdict, explanation lines, deciding rows) for one product, or None."""
+    if asked.unit in ("mm²", "AWG"):
+        return _check_conductor(question, asked, rows)
+    q = question.lower()
+    if asked.unit == "A":
+        pool = [r for r in rows if "current" in r.attribute.lower() and r.quantity and r.quantity.unit == "A"]
+    elif asked.unit == "V":
+        impulse = bool(re.search(r"impulse|surge", q))
+        pool = [r for r in rows if "voltage" in r.attribute.lower() and r.quantity
+                and r.quantity.unit in ("V", "kV") and (("impulse" in r.attribute.lower()) == impulse)]
+    elif asked.unit == "°C":
+        pool = [r for r in rows if "temperature" in r.attribute.lower() and r.quantity
+                and r.quantity.unit == "°C" and r.quantity.is_range]
+        if re.search(r"continu|operat|run|service|ambient|permanent", q):
+            pool = [r for r in pool if "continuous" in r.attribute.lower() or "operating" in r.attribute.lower()] or pool
+        elif re.search(r"process|install|wir|mount|assembl|handl", q):
+            pool = [r for r in pool if "processing" in r.attribute.lower()] or pool
+    else:
+        pool = [r for r in rows if r.quantity and r.quantity.unit == asked.unit]
+    if not pool:
+        return None
+    words_q = {stem(w) for w in words(question)}
+    named = [r for r in pool if {stem(w) for w in words(r.qualifier + " " + r.standard)} & words_q]
+    pool = named or pool
+    results = [(r, fit.fits(asked, r)) for r in pool]
+    results = [(r, ok) for r, ok in results if ok is not None]
+    if not results:
+        return None
+    oks = {ok for _, ok in results}
+    verdict = "yes" if oks == {True} else "no" if oks == {False} else "conditional"
+    lines = [fit.describe(asked, r, ok) for r, ok in results]
+    return verdict, lines, [r for r, _ in results]
+
+
+def _check_conductor(question: str, asked: fit.Asked, rows: list[SpecRow]):
+    want = fit.conductor(question)
+    pool = fit.conductor_rows(rows)
+    if not pool:
+        return None
+
+    def matches(row: SpecRow) -> bool:
+        have = fit.row_conductor(row)
+        if want.klass and have.klass != want.klass:
+            return False
+        if (want.ferrule or False) != have.ferrule:
+            return False
+        if want.collar is not None and have.collar is not None and want.collar != have.collar:
+            return False
+        return True
+
+    fitting = [r for r in pool if matches(r)]
+    if want.collar is not None:
+        exact = [r for r in fitting if fit.row_conductor(r).collar == want.collar]
+        fitting = exact + [r for r in fitting if fit.row_conductor(r).push_in and r not in exact]
+    if not fitting:
+        return None
+    general = [r for r in fitting if not fit.row_conductor(r).push_in]
+    push = [r for r in fitting if fit.row_conductor(r).push_in]
+    if want.push_in is True:
+        # a push-in row that gives only a minimum ("from 1.5 mm²") leaves the maximum
+        # to the general rows of the same conductor
+        open_ended = any(fit.is_minimum(r) for r in push)
+        deciding = (push + general) if open_ended else (push or general)
+    elif want.push_in is False:
+        deciding = general or push
+    else:
+        deciding = general + push
+    results = [(r, fit.fits(asked, r)) for r in deciding]
+    results = [(r, ok) for r, ok in results if ok is not None]
+    if not results:
+        return None
+    lines = [fit.describe(asked, r, ok) for r, ok in results]
+    oks = [ok for _, ok in results]
+    if want.push_in is None and general and push:
+        g = [ok for r, ok in results if r in general]
+        p = [ok for r, ok in results if r in push]
+        if all(g) and all(p):
+            verdict = "yes"
+        elif not any(g) and not any(p):
+            verdict = "no"
+        else:
+            verdict = "conditional"
+            if any(g) and not any(p):
+                lines.append("so it fits with an operating tool, not by push-in")
+    elif want.push_in is True and not push:
+        verdict = "conditional" if any(oks) else "no"
+        lines.append("the datasheet gives no push-in range for this conductor")
+    elif want.push_in is True and any(fit.is_minimum(r) for r in push):
+        p = [ok for r, ok in results if r in push]
+        g = [ok for r, ok in results if r not in push]
+        verdict = "no" if not all(p) else "yes" if all(g) else "conditional" if any(g) else "no"
+    else:
+        verdict = "yes" if all(oks) else "no" if not any(oks) else "conditional"
+    ordered = sorted(results, key=lambda x: (x[1] is True) == (verdict == "no"))
+    return verdict, lines, [r for r, _ in ordered]

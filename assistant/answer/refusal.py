@@ -1,0 +1,48 @@
+"""Refusals: ``not_found`` ("the datasheets don't say") and ``clarify`` answers.
+
+A refusal may show related passages, always apart from the answer and labelled as such.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..records import Answer, Citation
+
+if TYPE_CHECKING:
+    from .assistant import Assistant
+
+
+def not_found(question: str, items: tuple[str, ...] | list[str], related: list[Citation],
+              id: str | None = None, why: str = "") -> Answer:
+    """The datasheets don't say: names the products asked about and, with ``why``, the
+    reason; up to three related passages are attached (never as the answer)."""
+    names = ", ".join(items) if items else "the products I have"
+    text = f"The datasheets don't say that for {names}."
+    if why:
+        text = f"The datasheets don't say that for {names} ({why})."
+    if related:
+        text += " Related passages are shown, not as an answer."
+    return Answer(question, "not_found", text, tuple(items), related=tuple(related[:3]), id=id)
+
+
+def unknown_product(question: str, unknown: tuple[str, ...], known: list[str]) -> Answer:
+    """A part number typed that matches no product: named, with the known ones."""
+    return Answer(question, "not_found",
+                  f"{', '.join(unknown)} is not in the datasheets I have "
+                  f"(known item numbers: {', '.join(known)}). I won't answer from another product.")
+
+
+def clarify(engine: "Assistant", question: str) -> Answer:
+    """Which product? Suggests the products whose text matches the question best."""
+    hits = engine.retriever.bm25_only(question, [], k=20)
+    items = list(dict.fromkeys(engine.index.chunks[h].item for h in hits))[:5]
+    listing = ", ".join(items) if items else ", ".join(list(engine.tables)[:5])
+    return Answer(question, "clarify", f"Which product do you mean? Name an item number, e.g. {listing}.",
+                  tuple(items))
+
+
+def empty(question: str) -> Answer:
+    """No question at all (empty or control characters only)."""
+    return Answer(question, "clarify", "Ask a question about a datasheet, for example "
+                  "“What is the strip length of the 2002-1204?”.")
