@@ -19,7 +19,8 @@ class Line:
     extracted text of the whole document), ``raw`` the line as the file had it, ``text`` the
     normalised form (``mm <sup>2</sup>`` → ``mm²``, ``0,5`` → ``0.5``, ``...`` → ``…``,
     markup removed). An empty ``text`` marks a paragraph break. For a PDF, ``page`` is the
-    1-based page and ``page_line`` the 1-based line on that page (both 0 for text files).
+    1-based page and ``page_line`` the 1-based line on that page (both 0 for text files),
+    and ``heading`` marks a line the PDF sets as a heading (bold or larger type).
     """
 
     source: str
@@ -28,6 +29,7 @@ class Line:
     text: str
     page: int = 0
     page_line: int = 0
+    heading: bool = False
 
 
 @dataclass(frozen=True)

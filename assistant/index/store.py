@@ -239,7 +239,7 @@ CREATE TABLE doc_attributes (source TEXT, name TEXT);
 CREATE INDEX doc_attributes_source ON doc_attributes (source);
 CREATE TABLE corpus_attributes (name TEXT PRIMARY KEY);
 CREATE TABLE lines (source TEXT, number INTEGER, raw TEXT, text TEXT, page INTEGER,
-                    page_line INTEGER);
+                    page_line INTEGER, heading INTEGER);
 CREATE INDEX lines_at ON lines (source, number);
 CREATE TABLE chunks (id INTEGER PRIMARY KEY, item TEXT, source TEXT, section TEXT,
                      line_start INTEGER, line_end INTEGER, text TEXT, key TEXT, vector INTEGER);
@@ -338,8 +338,8 @@ def _write_meta(path: Path, docs: list[DocumentEntry], chunks: list[Chunk], rows
                            f"JOIN temp.carry_items c ON t.item = c.item ORDER BY t.rowid")
         db.executemany("INSERT INTO documents VALUES (?,?,?,?)",
                        [(d.item, d.source, d.doc.title, d.sha256) for d in docs if d.doc is not None])
-        db.executemany("INSERT INTO lines VALUES (?,?,?,?,?,?)",
-                       [(l.source, l.number, l.raw, l.text, l.page, l.page_line)
+        db.executemany("INSERT INTO lines VALUES (?,?,?,?,?,?,?)",
+                       [(l.source, l.number, l.raw, l.text, l.page, l.page_line, int(l.heading))
                         for d in docs if d.doc is not None for l in d.doc.lines])
         db.executemany("INSERT INTO doc_attributes VALUES (?,?)",
                        [(d.source, name) for d in docs for name in d.attributes])
@@ -461,7 +461,8 @@ class PreviousGeneration:
         """A carried file's normalised document, rebuilt from its stored lines."""
         item, sha, title = self._docs[source]
         lines = tuple(Line(source, *row) for row in self.db.execute(
-            "SELECT number, raw, text, page, page_line FROM lines WHERE source = ? ORDER BY number",
+            "SELECT number, raw, text, page, page_line, heading FROM lines WHERE source = ? "
+            "ORDER BY number",
             (source,)))
         return Document(item=item, source=source, title=title, lines=lines, sha256=sha)
 
@@ -495,7 +496,7 @@ class StoredIndex:
     def lines(self, source: str, start: int, end: int) -> list[Line]:
         """Kept lines of a datasheet with ``start ≤ number ≤ end``, in order."""
         return [Line(source, *row) for row in self.db.execute(
-            "SELECT number, raw, text, page, page_line FROM lines WHERE source=? AND number "
+            "SELECT number, raw, text, page, page_line, heading FROM lines WHERE source=? AND number "
             "BETWEEN ? AND ? ORDER BY number", (source, start, end))]
 
 
