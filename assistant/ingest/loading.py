@@ -1,6 +1,10 @@
 """Loading: read datasheet files (.txt, .md, .pdf) into raw text lines.
 
-PDF text comes from pypdfium2 (PDFium's text layer); nothing here interprets the content.
+Text files are read as they are. PDFs are read with their layout (:mod:`.pdf`: pypdfium2
+for the text layer, pdfplumber for positions, fonts and tables): lines in reading order,
+blank lines at paragraph gaps, table rows as tab-separated cells, and for every line its
+page, line on the page and whether it is set as a heading. Nothing here interprets the
+content.
 """
 
 from __future__ import annotations
@@ -23,11 +27,27 @@ class DatasheetError(Exception):
 
 @dataclass(frozen=True)
 class RawFile:
-    """A datasheet file's text as lines (1-based numbering = index + 1) and its SHA-256."""
+    """A datasheet file's text as lines (1-based numbering = index + 1) and its SHA-256.
+
+    For a PDF, ``pages``, ``page_lines`` and ``headings`` are aligned with ``lines``: the
+    1-based page of each line, its 1-based line on that page (0 for a blank line marking a
+    paragraph break) and whether the PDF sets it as a heading. They are empty for text files.
+    """
 
     source: str
     lines: tuple[str, ...]
     sha256: str
+    pages: tuple[int, ...] = ()
+    page_lines: tuple[int, ...] = ()
+    headings: tuple[bool, ...] = ()
+
+    def place(self, number: int) -> tuple[int, int, bool]:
+        """``(page, page_line, heading)`` of line ``number`` (1-based); ``(0, 0, False)``
+        for a text file."""
+        if not self.pages or not 1 <= number <= len(self.pages):
+            return (0, 0, False)
+        index = number - 1
+        return (self.pages[index], self.page_lines[index], self.headings[index])
 
 
 def corpus_files(corpus_dir: Path) -> list[Path]:
@@ -65,10 +85,8 @@ def load_file(path: Path, source: str | None = None) -> RawFile:
         raise DatasheetError(source, "the file is empty")
     sha = hashlib.sha256(data).hexdigest()
     if path.suffix.lower() == ".pdf":
-        text = _pdf_text(data, source)
-    else:
-        text = _decode_text(data, source)
-    lines = split_lines(text)
+        return _load_pdf(data, source, sha)
+    lines = split_lines(_decode_text(data, source))
     if not any(line.strip() for line in lines):
         raise DatasheetError(source, "no text found")
     return RawFile(source=source, lines=lines, sha256=sha)
@@ -103,26 +121,15 @@ def _decode_text(data: bytes, source: str) -> str:
         ) from exc
 
 
-def _pdf_text(data: bytes, source: str) -> str:
-    if not data.startswith(b"%PDF"):
-        raise DatasheetError(source, "not a PDF file (no %PDF header)")
-    import pypdfium2 as pdfium  # lazy: only needed for PDFs
+def _load_pdf(data: bytes, source: str, sha: str) -> RawFile:
+    from .pdf import PdfUnreadable, read_pdf  # lazy: pdfplumber only for PDFs
 
     try:
-        pdf = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as exc:
-        raise DatasheetError(source, f"broken PDF ({exc})") from exc
-    try:
-        pages = []
-        for index in range(len(pdf)):
-            page = pdf[index]
-            textpage = page.get_textpage()
-            pages.append(textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n"))
-            textpage.close()
-            page.close()
-    finally:
-        pdf.close()
-    text = "\n".join(pages)
-    if not text.strip():
+        lines = read_pdf(data)
+    except PdfUnreadable as exc:
+        raise DatasheetError(source, exc.reason) from exc
+    if not any(line.text.strip() for line in lines):
         raise DatasheetError(source, "the PDF has no text layer (scanned image?)")
-    return text
+    return RawFile(source=source, lines=tuple(l.text for l in lines), sha256=sha,
+                   pages=tuple(l.page for l in lines), page_lines=tuple(l.page_line for l in lines),
+                   headings=tuple(l.heading for l in lines))

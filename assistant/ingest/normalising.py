@@ -150,7 +150,7 @@ def normalise(raw: RawFile, path: Path | None = None) -> Document:
         text = normalise_text(rawline, markdown) if rawline.strip() else ""
         if not text or is_boilerplate(text):
             if kept and kept[-1].text:
-                kept.append(Line(raw.source, number, rawline, ""))
+                kept.append(Line(raw.source, number, rawline, "", *raw.place(number)))
             continue
         key = text.casefold()
         describes_item = last.startswith("item no")  # accessory descriptions may repeat
@@ -160,7 +160,7 @@ def normalise(raw: RawFile, path: Path | None = None) -> Document:
         seen.setdefault(key, set()).add(last)
         last = key
         # A PDF page-top line keeps its leading space in ``raw``; sections.py reads that cue.
-        kept.append(Line(raw.source, number, rawline, text))
+        kept.append(Line(raw.source, number, rawline, text, *raw.place(number)))
     while kept and not kept[-1].text:
         kept.pop()
     title = _title(kept, item)
