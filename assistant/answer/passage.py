@@ -43,7 +43,7 @@ def ranked_passages(engine: "Assistant", question: str, items: list[str], qterms
     ranked.sort(key=lambda r: -r[2])
     seen, out = set(), []
     for cit, cov, score in ranked:
-        key = (cit.source, cit.line_start)
+        key = (cit.source, cit.line_start, cit.quote)  # pieces of one long line differ in quote
         if key not in seen:
             seen.add(key)
             out.append((cit, cov, score))
