@@ -31,7 +31,6 @@ from __future__ import annotations
 import io
 import logging
 import re
-import statistics
 from dataclasses import dataclass, field
 
 log = logging.getLogger(__name__)
@@ -285,10 +284,11 @@ def _gutter(lines: list[_Text]) -> float | None:
     """The x of a column gutter, or None for a one-column page.
 
     A gutter is an x in the middle half of the text width that at least three lines leave
-    as a wide gap with words on both sides, where the words beside it are wrapped text
-    (their runs fill on median at least half of their column), not a label and a value.
+    as a *column gap*: a gap of at least ``COLUMN_GAP`` character heights that is narrow
+    beside the text on both sides (≤ 0.3 × either column's width), as between two columns
+    of wrapped text, and unlike the wide gap between a short label and its value.
     """
-    if len(lines) < 6:
+    if len(lines) < 3:
         return None
     left = min(l.x0 for l in lines)
     right = max(l.x1 for l in lines)
@@ -296,72 +296,75 @@ def _gutter(lines: list[_Text]) -> float | None:
         return None
     support: dict[int, int] = {}
     for line in lines:
-        for prev, word in zip(line.words, line.words[1:]):
-            if word["x0"] - prev["x1"] >= COLUMN_GAP * max(prev["size"], word["size"]):
-                for x in range(int(prev["x1"]) + 1, int(word["x0"])):
-                    support[x] = support.get(x, 0) + 1
+        for a, b in _column_gaps(line, left, right):
+            for x in range(int(a) + 1, int(b)):
+                support[x] = support.get(x, 0) + 1
     middle = [x for x in support if left + 0.25 * (right - left) <= x <= left + 0.75 * (right - left)]
     if not middle:
         return None
     centre = (left + right) / 2
     x = max(middle, key=lambda x: (support[x], -abs(x - centre)))
-    if support[x] < 3:
-        return None
-    widths_left, widths_right = [], []
-    for line in lines:
-        before = [w for w in line.words if w["x1"] <= x]
-        after = [w for w in line.words if w["x0"] >= x]
-        if before and after and len(before) + len(after) == len(line.words):
-            widths_left.append(_run_width(before[::-1]))
-            widths_right.append(_run_width(after))
-    if len(widths_left) < 3:
-        return None
-    if statistics.median(widths_left) < 0.5 * (x - left) or statistics.median(widths_right) < 0.5 * (right - x):
-        return None
-    return x
+    return float(x) if support[x] >= 3 else None
 
 
-def _run_width(words: list[dict]) -> float:
-    """Width of the run of words next to the gutter (``words`` ordered away from it) up to
-    the first wide gap."""
-    first = last = words[0]
-    for prev, word in zip(words, words[1:]):
-        gap = max(word["x0"] - prev["x1"], prev["x0"] - word["x1"])
-        if gap >= COLUMN_GAP * max(prev["size"], word["size"]):
-            break
-        last = word
-    return max(first["x1"], last["x1"]) - min(first["x0"], last["x0"])
+def _column_gaps(line: _Text, left: float, right: float) -> list[tuple[float, float]]:
+    """The gaps of a line that look like a gutter between two columns of text (see
+    :func:`_gutter`), as ``(x where it starts, x where it ends)``."""
+    out = []
+    for prev, word in zip(line.words, line.words[1:]):
+        a, b = prev["x1"], word["x0"]
+        if b - a >= COLUMN_GAP * max(prev["size"], word["size"]) and b - a <= 0.3 * min(a - left, right - b):
+            out.append((a, b))
+    return out
+
+
+def _split_at(line: _Text, x: float) -> tuple[_Text, _Text] | None:
+    """The parts of a line left and right of ``x``, or None when a word spans ``x`` or a
+    side is empty."""
+    before = [w for w in line.words if w["x1"] <= x]
+    after = [w for w in line.words if w["x0"] >= x]
+    if not before or not after or len(before) + len(after) != len(line.words):
+        return None
+    return _Text(before, line.top, line.bottom), _Text(after, line.top, line.bottom)
 
 
 def _reading_order(lines: list[_Text], rows: list[_Row]) -> list:
     """Text lines and table rows in reading order: top to bottom, and on a page in two
-    columns, left column then right column between the lines and tables spanning both."""
+    columns, left column then right column between the lines and tables spanning both.
+
+    A line with text on both sides of the gutter is split into its two columns' lines when
+    its gap there is a column gap, or when the line just above or below has one (the short
+    last line of a paragraph); otherwise it is one line (a label and its value).
+    """
     x = _gutter(lines)
     if x is None:
         return sorted(lines + rows, key=lambda item: item.top)
-    pieces: list = []
-    for line in lines:
-        before = [w for w in line.words if w["x1"] <= x]
-        after = [w for w in line.words if w["x0"] >= x]
-        if before and after and len(before) + len(after) == len(line.words):
-            pieces.append(_Text(before, line.top, line.bottom))
-            pieces.append(_Text(after, line.top, line.bottom))
-        else:
-            pieces.append(line)
+    left = min(l.x0 for l in lines)
+    right = max(l.x1 for l in lines)
+    items = sorted(lines + rows, key=lambda item: (item.top, item.x0))
+
+    def columnar(item) -> bool:
+        return isinstance(item, _Text) and any(a < x < b for a, b in _column_gaps(item, left, right))
+
+    flags = [columnar(item) for item in items]
     out: list = []
-    band: list[_Text] = []
+    band: list = []
 
     def close() -> None:
         out.extend(sorted((p for p in band if p.x1 <= x), key=lambda p: p.top))
         out.extend(sorted((p for p in band if p.x1 > x), key=lambda p: p.top))
         band.clear()
 
-    for item in sorted(pieces + rows, key=lambda item: (item.top, item.x0)):
-        if item.x0 < x < item.x1:  # spans the gutter: a full-width line or table
+    for index, item in enumerate(items):
+        parts = _split_at(item, x) if isinstance(item, _Text) else None
+        near = flags[index] or (index > 0 and flags[index - 1]) or (index + 1 < len(items) and flags[index + 1])
+        if parts and near:
+            band.extend(parts)
+        elif item.x1 <= x or item.x0 >= x:
+            band.append(item)
+        else:  # spans the gutter: a full-width line or table, a label and its value
             close()
             out.append(item)
-        else:
-            band.append(item)
     close()
     return out
 

@@ -44,16 +44,21 @@ def lines_label(start: int, end: int) -> str:
 
 
 def citation_label(citation: Citation) -> str:
-    """Where a citation stands: ``corpus/2002-1204.txt · Connection data · line 65``."""
-    parts = [citation.source, citation.section, lines_label(citation.line_start, citation.line_end)]
+    """Where a citation stands: ``corpus/2002-1204.txt · Connection data · line 65``; for a
+    PDF by page and line on the page: ``corpus/s201.pdf · Ambient conditions · page 1, line 30``."""
+    parts = [citation.source, citation.section, citation.where]
     return " · ".join(p for p in parts if p)
 
 
 def citation_option(citation: Citation) -> Content:
-    """A citation in the source pane's list: ``L65 Connection data · corpus/2002-1204.txt``."""
-    span = f"{citation.line_start}" if citation.line_start == citation.line_end \
-        else f"{citation.line_start}–{citation.line_end}"
-    return Content.assemble((f"L{span} ", "bold"), literal(citation.section or "—"),
+    """A citation in the source pane's list: ``L65 Connection data · corpus/2002-1204.txt``;
+    for a PDF ``p3 L23–24 …`` (page, lines on the page)."""
+    start, end = citation.line_start, citation.line_end
+    page = ""
+    if citation.page:
+        page, start, end = f"p{citation.page} ", citation.page_line_start, citation.page_line_end
+    span = f"{start}" if start == end else f"{start}–{end}"
+    return Content.assemble((f"{page}L{span} ", "bold"), literal(citation.section or "—"),
                             (f" · {printable(citation.source)}", "$text-muted"), strip_control_codes=False)
 
 
@@ -75,9 +80,10 @@ def answer_text(answer: Answer) -> str:
 
 
 def citation_heading(citation: Citation) -> Content:
-    """Heading of a shown passage: the datasheet, then the section path and line span."""
+    """Heading of a shown passage: the datasheet, then the section path and line span
+    (for a PDF, page and lines on the page)."""
     return Content.assemble(
         (printable(citation.source), "bold"), " · ",
         (printable(citation.section or "—"), "bold"), " · ",
-        (lines_label(citation.line_start, citation.line_end), "bold"),
+        (citation.where, "bold"),
         strip_control_codes=False)

@@ -16,17 +16,40 @@ from ..text import citation_heading, citation_option, citation_text, literal
 ContextLookup = Callable[[Citation, int], list[ContextLine]]
 
 
+def line_label(line: ContextLine) -> str:
+    """The number shown beside a line: its line number, for a PDF its line on the page
+    (nothing for a blank line between paragraphs)."""
+    if line.page:
+        return str(line.page_line) if line.page_line else ""
+    return str(line.number)
+
+
 class ContextRow(Horizontal):
-    """One datasheet line: its number and text (``-cited`` when the citation quotes it).
-    Two widgets rather than one string so a wrapped line keeps its hanging indent."""
+    """One datasheet line: its number (for a PDF: line on the page) and text (``-cited``
+    when the citation quotes it). Two widgets rather than one string so a wrapped line
+    keeps its hanging indent."""
 
     def __init__(self, line: ContextLine, width: int) -> None:
         super().__init__(classes="-cited" if line.cited else "")
         self.line, self.number_width = line, width
 
     def compose(self) -> ComposeResult:
-        yield Static(literal(str(self.line.number).rjust(self.number_width)), classes="number")
+        yield Static(literal(line_label(self.line).rjust(self.number_width)), classes="number")
         yield Static(literal(self.line.text), classes="text")
+
+
+def context_rows(citation: Citation, lines: list[ContextLine]) -> list[Static | ContextRow]:
+    """The rows showing ``lines``: for a PDF, a ``page N`` divider wherever the page
+    changes (and first, when the lines start on another page than the citation's)."""
+    width = max(len(line_label(l)) for l in lines)
+    rows: list[Static | ContextRow] = []
+    page = citation.page
+    for line in lines:
+        if line.page and line.page != page:
+            rows.append(Static(literal(f"page {line.page}"), classes="page"))
+        page = line.page or page
+        rows.append(ContextRow(line, width))
+    return rows
 
 
 class SourceView(Vertical):
@@ -50,8 +73,7 @@ class SourceView(Vertical):
             elif not lines:
                 scroll.mount(Static(literal("(these lines are not in the index)"), classes="hint"))
             else:
-                width = max(len(str(l.number)) for l in lines)
-                scroll.mount_all([ContextRow(line, width) for line in lines])
+                scroll.mount_all(context_rows(citation, lines))
             scroll.scroll_home(animate=False)
 
 
