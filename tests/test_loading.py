@@ -68,6 +68,7 @@ def test_repeated_page_header_dropped_but_table_cells_kept():
     ("binary.txt", b"\x00\x01\x02PK\x03\x04" * 50, "binary"),
     ("latin.md", "Data sheet | Item number: 2002-1111\n".encode() + b"\xff\xfe\xfa" * 40, "decod"),
     ("fake.pdf", b"this is not a pdf", "not a PDF"),
+    ("broken.pdf", b"%PDF-1.4\n" + b"garbage " * 100, "broken PDF"),
 ])
 def test_bad_files_raise_a_reason(tmp_path, name, content, reason):
     path = tmp_path / name
@@ -76,6 +77,22 @@ def test_bad_files_raise_a_reason(tmp_path, name, content, reason):
         load_file(path, f"corpus/{name}")
     assert reason.lower() in err.value.reason.lower()
     assert name in str(err.value)
+
+
+def test_truncated_pdf_raises(tmp_path):
+    whole = write_pdf(tmp_path / "whole.pdf", DATASHEET).read_bytes()
+    cut = tmp_path / "cut.pdf"
+    cut.write_bytes(whole[: len(whole) // 2])  # a download that stopped half-way
+    with pytest.raises(DatasheetError, match="broken PDF"):
+        load_file(cut, "corpus/cut.pdf")
+
+
+def test_pdf_lines_have_pages_and_lines_on_the_page(tmp_path):
+    raw = load_file(write_pdf(tmp_path / "sheet.pdf", DATASHEET), "corpus/sheet.pdf")
+    assert raw.lines == tuple(DATASHEET)  # evenly spaced lines: no paragraph gaps
+    assert raw.pages == (1,) * len(DATASHEET)
+    assert raw.page_lines == tuple(range(1, len(DATASHEET) + 1))
+    assert raw.headings == (False,) * len(DATASHEET)  # one size, one weight: no headings
 
 
 def test_textless_pdf_raises(tmp_path):

@@ -115,13 +115,15 @@ class Assistant:
         return self.tables[item]
 
     def context(self, citation: Citation, radius: int = 4) -> list[ContextLine]:
-        """The kept lines around a citation (``radius`` lines either side), cited ones marked."""
+        """The kept lines around a citation (``radius`` non-blank lines either side), cited
+        ones marked; for a PDF each with its page and line on the page (0 for a blank line)."""
         with self._lock:  # the UI asks for context while a worker thread may be answering
             lines = self.index.lines(citation.source, max(1, citation.line_start - 40), citation.line_end + 40)
         before = [l for l in lines if l.number < citation.line_start and l.text][-radius:]
         inside = [l for l in lines if citation.line_start <= l.number <= citation.line_end]
         after = [l for l in lines if l.number > citation.line_end and l.text][:radius]
-        return [ContextLine(l.number, l.text, citation.line_start <= l.number <= citation.line_end)
+        return [ContextLine(l.number, l.text, citation.line_start <= l.number <= citation.line_end,
+                            l.page, l.page_line if l.text else 0)
                 for l in before + inside + after]
 
     # ------------------------------------------------------------ shared by the answer kinds
