@@ -139,9 +139,9 @@ def render_answer(answer) -> str:
         lines.append(answer.verdict.upper())
     lines.append(answer.answer)
     for i, c in enumerate(answer.citations, start=1):
-        lines.append(f"  [{i}] {c.source} › {c.section}, lines {c.line_start}–{c.line_end}: {c.quote}")
+        lines.append(f"  [{i}] {c.source} › {c.section}, {c.where}: {c.quote}")
     for c in answer.related:
-        lines.append(f"  related: {c.source} › {c.section}, lines {c.line_start}–{c.line_end}: {c.quote}")
+        lines.append(f"  related: {c.source} › {c.section}, {c.where}: {c.quote}")
     return "\n".join(lines)
 
 
@@ -201,8 +201,13 @@ def _cmd_spec(args) -> int:
         known = ", ".join(p.item for p in assistant.products())
         print(f"datasheet-assistant: no datasheet for item {args.item} (known: {known})", file=sys.stderr)
         return EXIT_ERROR
+    # a PDF's rows also give the page and the line on the page
+    places = {r: assistant.citation(r.item, r.source, r.section, r.line_start, r.line_end, "")
+              for r in table.rows}
     if args.json:
-        print(json.dumps({"product": asdict(table.product), "rows": [asdict(r) for r in table.rows],
+        rows = [asdict(r) | ({"page": places[r].page, "page_line": places[r].page_line_start}
+                             if places[r].page else {}) for r in table.rows]
+        print(json.dumps({"product": asdict(table.product), "rows": rows,
                           "approvals": [asdict(a) for a in table.approvals],
                           "accessories": [asdict(a) for a in table.accessories]},
                          ensure_ascii=False, indent=1))
@@ -210,12 +215,15 @@ def _cmd_spec(args) -> int:
     if args.csv:
         writer = csv.writer(sys.stdout)
         writer.writerow(["item", "section", "attribute", "qualifier", "standard", "value", "low", "high",
-                         "unit", "marker", "alt_low", "alt_high", "alt_unit", "source", "line_start", "line_end"])
+                         "unit", "marker", "alt_low", "alt_high", "alt_unit", "source", "line_start", "line_end",
+                         "page", "page_line"])
         for r in table.rows:
             q, a = r.quantity, r.alternate
+            place = places[r]
             writer.writerow([r.item, r.section, r.attribute, r.qualifier, r.standard, r.value,
                              q and q.low, q and q.high, q and q.unit, q and q.marker,
-                             a and a.low, a and a.high, a and a.unit, r.source, r.line_start, r.line_end])
+                             a and a.low, a and a.high, a and a.unit, r.source, r.line_start, r.line_end,
+                             place.page or "", place.page_line_start or ""])
         return 0
     p = table.product
     print(f"{p.item}  {p.title if p.title != p.item else ''}  family: {p.family or '—'}  colour: {p.color or '—'}")
@@ -225,7 +233,7 @@ def _cmd_spec(args) -> int:
         if r.section != section:
             section = r.section
             print(f"\n{section}")
-        print(f"  {r.label:<{width}}  {r.value}   [line {r.line_start}]")
+        print(f"  {r.label:<{width}}  {r.value}   [{places[r].where}]")
     if table.approvals:
         print("\nApprovals")
         for a in table.approvals:
