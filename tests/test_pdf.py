@@ -267,6 +267,18 @@ def test_two_columns_read_column_by_column_and_label_value_rows_get_a_tab(column
     assert raw.page_lines[first_right] == raw.page_lines[last_left] + 1
 
 
+def test_text_printed_twice_for_fake_bold_is_read_once(tmp_path):
+    pdf = sheet()
+    pdf.set_font("DejaVu", "", 12)
+    for offset in (0, 0.12):  # mm: the second print a third of a point to the right
+        pdf.text(15 + offset, 30, "Installation Notes")
+    pdf.set_font("DejaVu", "", 6)
+    pdf.text(15, 40, "Call us: we will tell all")  # narrow letters in small type stay
+    pdf.output(str(tmp_path / "bold.pdf"))
+    raw = load_file(tmp_path / "bold.pdf", "corpus/bold.pdf")
+    assert [l for l in raw.lines if l] == ["Installation Notes", "Call us: we will tell all"]
+
+
 # ------------------------------------------------------------------ sections and passages
 
 
