@@ -20,9 +20,13 @@ EXIT_USAGE = 2
 
 def _paths(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--corpus", type=Path, metavar="DIR",
-                        help="folder of datasheets (.txt, .md, .pdf); default: ./corpus")
+                        help="folder of datasheets (.txt, .md, .pdf); default: the one the index "
+                             "was built from (./corpus for a new ./index)")
     parser.add_argument("--index", type=Path, metavar="DIR",
                         help="folder of the built index; default: ./index")
+    parser.add_argument("--rebuild", action="store_true",
+                        help="rebuild the index from the corpus named now, even if it was built "
+                             "from another corpus folder (without it, an index answers from its own)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Run without a command to open the chat. Examples:\n"
                "  datasheet-assistant ask \"strip length 2002-1204\"\n"
                "  datasheet-assistant spec 770-1252/076-000 --csv\n"
-               "  datasheet-assistant eval ../shared/eval/dev.jsonl",
+               "  datasheet-assistant eval benchmarks/dev.jsonl",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -103,9 +107,15 @@ def _open(args, quiet: bool = False):
 
     try:
         return Assistant.open(args.index, args.corpus, progress=None if quiet else progress,
-                              on_rebuild=None if quiet else rebuilding)
+                              on_rebuild=None if quiet else rebuilding,
+                              rebuild=getattr(args, "rebuild", False), on_notice=_notice)
     finally:
         progress.close()
+
+
+def _notice(text: str) -> None:
+    """Something the user should know while the index opens (not an error)."""
+    print(f"datasheet-assistant: {text}", file=sys.stderr, flush=True)
 
 
 def _cmd_ask(args) -> int:
@@ -139,9 +149,9 @@ def render_answer(answer) -> str:
         lines.append(answer.verdict.upper())
     lines.append(answer.answer)
     for i, c in enumerate(answer.citations, start=1):
-        lines.append(f"  [{i}] {c.source} › {c.section}, {c.where}: {c.quote}")
+        lines.append(f"  [{i}] {c.source} › {c.section}, lines {c.line_start}–{c.line_end}: {c.quote}")
     for c in answer.related:
-        lines.append(f"  related: {c.source} › {c.section}, {c.where}: {c.quote}")
+        lines.append(f"  related: {c.source} › {c.section}, lines {c.line_start}–{c.line_end}: {c.quote}")
     return "\n".join(lines)
 
 
@@ -173,23 +183,27 @@ def _cmd_index(args) -> int:
     from .answer.assistant import default_paths
 
     index_dir, corpus_dir = default_paths(args.index, args.corpus)
-    reason = "forced" if args.force else indexing.check(index_dir, corpus_dir)
-    if not reason:
-        print(f"The index in {index_dir} is up to date with {corpus_dir}.")
-        return 0
-    print(f"Building the index in {index_dir} ({reason}) …", file=sys.stderr)
     progress = _Progress()
     started = time.perf_counter()
+
+    def building(reason: str) -> None:
+        print(f"Building the index in {index_dir} ({reason}) …", file=sys.stderr, flush=True)
+
     try:
-        report = indexing.build(corpus_dir, index_dir, progress=progress, reason=reason)
+        decided, report = indexing.ensure(index_dir, corpus_dir, rebuild=args.rebuild, force=args.force,
+                                          progress=progress, on_rebuild=building, on_notice=_notice)
     finally:
         progress.close()
+    if report is None:
+        corpus = f" with {decided.corpus}" if decided.corpus else ""
+        print(f"The index in {index_dir} is up to date{corpus}.")
+        return 0
     for source, why in report.skipped:
         print(f"skipped {source}: {why}", file=sys.stderr)
-    reused = f", {report.carried} unchanged carried over" if getattr(report, "carried", 0) else ""
-    print(f"Indexed {len(report.indexed)} datasheets ({getattr(report, 'read', len(report.indexed))} read"
-          f"{reused}), {report.chunks} chunks, {getattr(report, 'distinct', report.chunks)} distinct "
-          f"({report.embedded} newly embedded) in {time.perf_counter() - started:.1f} s.")
+    reused = f", {report.carried} unchanged carried over" if report.carried else ""
+    print(f"Indexed {len(report.indexed)} datasheets ({report.read} read{reused}) from {decided.corpus}, "
+          f"{report.chunks} chunks, {report.distinct} distinct ({report.embedded} newly embedded) "
+          f"in {time.perf_counter() - started:.1f} s.")
     return 0
 
 
@@ -248,6 +262,9 @@ def _cmd_spec(args) -> int:
 def _cmd_chat(args) -> int:
     from .tui.app import run
 
+    if getattr(args, "rebuild", False):  # in the terminal, before the chat opens on the result
+        args.force = False
+        _cmd_index(args)
     run(getattr(args, "corpus", None), getattr(args, "index", None))
     return 0
 
@@ -259,6 +276,7 @@ def main(argv: list[str] | None = None) -> int:
     command = args.command or "chat"
     if args.command is None:
         args.corpus = args.index = None
+        args.rebuild = False
     handlers = {"chat": _cmd_chat, "ask": _cmd_ask, "eval": _cmd_eval, "index": _cmd_index, "spec": _cmd_spec}
     from .index.indexing import NothingIndexed
     from .ingest.loading import DatasheetError

@@ -99,6 +99,9 @@ def test_index_up_to_date_then_rebuilt_after_change(capsys, corpus_dir, index_di
     shutil.copytree(corpus_dir, corpus)
     index = tmp_path / "index"
     shutil.copytree(index_dir, index)
+    # the copy is another corpus folder: taken over with --rebuild, every file carried over
+    code, out, _ = run(capsys, "index", "--rebuild", "--corpus", str(corpus), "--index", str(index))
+    assert code == 0 and "2 unchanged carried over" in out and "(0 newly embedded)" in out
     code, out, _ = run(capsys, "index", "--corpus", str(corpus), "--index", str(index))
     assert code == 0 and "up to date" in out
     sheet = corpus / "2002-1204.txt"
@@ -122,7 +125,7 @@ def test_nothing_indexed_exits_non_zero_and_keeps_the_index(capsys, index_dir, t
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "empty.txt").write_bytes(b"")
-    code, _, err = run(capsys, "index", "--corpus", str(corpus), "--index", str(index))
+    code, _, err = run(capsys, "index", "--rebuild", "--corpus", str(corpus), "--index", str(index))
     assert code == 1 and "nothing could be indexed" in err and "empty.txt" in err
     assert (index / "CURRENT").read_text() == before
 

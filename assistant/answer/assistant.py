@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -59,9 +59,11 @@ class Assistant:
     def __init__(self, index: store.StoredIndex, embedder: Embedder | None = None):
         self.index = index
         self.embedder = embedder or Embedder()
-        self.tables: dict[str, SpecTable] = index.tables
+        # item → spec table, read from the index when first asked for (read-only Mapping)
+        self.tables: Mapping[str, SpecTable] = index.tables
         self.resolver = ProductResolver(list(index.products.values()))
-        self.retriever = Retriever(index.chunks, index.vectors)
+        self.retriever = Retriever(index)
+        self.notices: list[str] = []  # what opening had to tell the user (e.g. corpus missing)
         self.candidates: dict[str, list[Candidate]] = CandidatesByItem(
             lambda table: build_candidates(table, self.citation), self.tables)
         self._lock = threading.Lock()
@@ -71,31 +73,50 @@ class Assistant:
     @classmethod
     def open(cls, index_dir: Path | None = None, corpus_dir: Path | None = None,
              progress: indexing.Progress | None = None, embedder: Embedder | None = None,
-             on_rebuild: Callable[[str], None] | None = None) -> "Assistant":
-        """Load the index of ``index_dir``, (re)building it from ``corpus_dir`` first when it
-        is missing, stale (corpus or model changed) or damaged; ``on_rebuild(reason)`` is
-        told why. Defaults: the repository's ``index/`` and ``corpus/``.
+             on_rebuild: Callable[[str], None] | None = None, rebuild: bool = False,
+             on_notice: Callable[[str], None] | None = None) -> "Assistant":
+        """Load the index of ``index_dir``, (re)building it first when it is missing, stale
+        (corpus, parser or model changed) or damaged; ``on_rebuild(reason)`` is told why.
 
-        Raises FileNotFoundError (no corpus folder), indexing.NothingIndexed (no readable
-        datasheet), store.IndexError_ (an index that cannot be read even after a rebuild).
+        The index answers from the corpus it was built from; ``corpus_dir`` names one (for
+        a new index, or with ``rebuild`` to rebuild an index of another corpus from it).
+        One build at a time per index folder: while another process builds, this waits
+        and then uses that build. ``on_notice(text)`` is told what the user should know
+        (waiting for another build, a recorded corpus folder that is gone; also kept in
+        ``notices``). Defaults: see :func:`default_paths`.
+
+        Raises FileNotFoundError (no corpus folder), indexing.CorpusMismatch (another
+        corpus named without ``rebuild``), indexing.CorpusUnknown (nothing to build from),
+        indexing.NothingIndexed (no readable datasheet), store.IndexError_ (an index that
+        cannot be read even after a rebuild).
         """
+        notices: list[str] = []
+
+        def notice(text: str) -> None:
+            notices.append(text)
+            if on_notice:
+                on_notice(text)
+            else:
+                log.warning("%s", text)
+
         index_dir, corpus_dir = default_paths(index_dir, corpus_dir)
-        reason = indexing.check(index_dir, corpus_dir)
         embedder = embedder or Embedder()
-        if reason:
-            if on_rebuild:
-                on_rebuild(reason)
-            indexing.build(corpus_dir, index_dir, embedder, progress, reason)
+        decided, _report = indexing.ensure(index_dir, corpus_dir, rebuild=rebuild, embedder=embedder,
+                                           progress=progress, on_rebuild=on_rebuild, on_notice=notice)
         try:
-            return cls(store.load_generation(index_dir, verify=False), embedder)
+            assistant = cls(store.load_generation(index_dir, verify=False), embedder)
         except store.IndexCorrupt as exc:
+            if decided.corpus is None:
+                raise
             # files that match their checksums but cannot be read (written by a faulty
             # build): rebuild from the datasheets alone, carrying nothing over
             reason = f"the index could not be read ({exc})"
             if on_rebuild:
                 on_rebuild(reason)
-            indexing.build(corpus_dir, index_dir, embedder, progress, reason, full=True)
-            return cls(store.load_generation(index_dir, verify=False), embedder)
+            indexing.build(decided.corpus, index_dir, embedder, progress, reason, full=True, on_wait=notice)
+            assistant = cls(store.load_generation(index_dir, verify=False), embedder)
+        assistant.notices = notices
+        return assistant
 
     def warm_up(self) -> None:
         """Load the embedding model now (≈ 3 s) rather than at the first question needing it."""
@@ -187,11 +208,21 @@ class Assistant:
         return lookup.answer(self, question, items, wanted.qterms)
 
 
-def default_paths(index_dir: Path | None, corpus_dir: Path | None) -> tuple[Path, Path]:
-    """The index and corpus folders to use: as given, else ``index/`` and ``corpus/`` of
-    the current directory when it has a corpus, else of the repository this package is in."""
+def default_paths(index_dir: Path | None, corpus_dir: Path | None) -> tuple[Path, Path | None]:
+    """The index folder to use and the corpus folder the user named (None: the index's own,
+    recorded when it was built).
+
+    The index: as given, else ``index/`` of the current directory when it has a
+    ``corpus/``, else of the repository this package is in. The corpus: as given; for that
+    default index only, when it records no corpus yet, the ``corpus/`` beside it. An index
+    named with ``--index`` is never given a corpus the user did not name.
+    """
+    if index_dir is not None:
+        return Path(index_dir), Path(corpus_dir) if corpus_dir else None
     here = Path.cwd()
-    repo = Path(__file__).resolve().parent.parent
+    repo = Path(__file__).resolve().parent.parent.parent
     base = here if (here / "corpus").is_dir() else repo
-    return (Path(index_dir) if index_dir else base / "index",
-            Path(corpus_dir) if corpus_dir else base / "corpus")
+    index = base / "index"
+    if corpus_dir:
+        return index, Path(corpus_dir)
+    return index, (base / "corpus" if store.recorded_corpus(index) is None else None)

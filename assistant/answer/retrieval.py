@@ -14,8 +14,6 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..records import Chunk
-
 # Words that carry no attribute meaning in an installer's question.
 STOPWORDS = frozenset("""
 a an the of for to in on at by from into onto with without and or nor but if then than so
@@ -162,42 +160,77 @@ class Hit:
 class Retriever:
     """Dense (inner product of unit vectors) + BM25 (bm25s) over chunks, per product.
 
-    ``vectors``: float32 (n_chunks, 384), row i = ``chunks[i]``.
+    Works on an open index generation (:class:`~assistant.index.store.StoredIndex`): its
+    ``vectors`` (float32 (n_distinct, 384)) and ``bm25`` hold one row per distinct chunk
+    text, ``chunk_rows[chunk id]`` is a chunk's row, ``chunk_ids(item)`` a product's chunk
+    ids. Chunks sharing a text share their row, so nothing is expanded per chunk; a
+    product's chunk ids are read once, when a question is first about it. Results are
+    chunk ids.
     """
 
     RRF_K = 60  # the usual reciprocal-rank-fusion constant
 
-    def __init__(self, chunks: list[Chunk], vectors: np.ndarray):
+    def __init__(self, index):
+        self.index = index
+        self.vectors: np.ndarray = index.vectors
+        self.chunk_rows: np.ndarray = index.chunk_rows
+        self.bm25 = index.bm25
+        self._ids: dict[str, np.ndarray] = {}
+
+    # ------------------------------------------------------------ the index's side
+
+    @staticmethod
+    def tokenizer_version() -> str:
+        """A hash of the code that turns text into BM25 terms: a saved BM25 index is stale
+        when it differs."""
+        import hashlib
+        import inspect
+
+        source = "".join(inspect.getsource(f) for f in (words, stem, terms)) + _TOKEN.pattern
+        return hashlib.sha256(source.encode()).hexdigest()[:16]
+
+    @staticmethod
+    def bm25_index(texts: list[str]):
+        """A ``bm25s.BM25`` over texts (document i = ``texts[i]``), by :func:`terms`; what a
+        build saves beside the vectors."""
         import bm25s
 
-        self.chunks = chunks
-        self.vectors = vectors
-        self.by_item: dict[str, np.ndarray] = {}
-        for i, chunk in enumerate(chunks):
-            self.by_item.setdefault(chunk.item, []).append(i)
-        self.by_item = {k: np.array(v) for k, v in self.by_item.items()}
-        known: dict[str, list[str]] = {}  # a product family's members share most chunk texts
-        tokens = [known[c.key] if c.key in known else known.setdefault(c.key, terms(c.text))
-                  for c in chunks]
-        self.bm25 = bm25s.BM25()
-        self.bm25.index([t or ["∅"] for t in tokens], show_progress=False)
+        bm25 = bm25s.BM25()
+        bm25.index([terms(t) or ["∅"] for t in texts], show_progress=False)
+        return bm25
+
+    # ------------------------------------------------------------ searching
 
     def candidates(self, items: list[str]) -> np.ndarray:
         """Chunk ids of the given products (all chunks when ``items`` is empty)."""
         if not items:
-            return np.arange(len(self.chunks))
-        parts = [self.by_item[i] for i in items if i in self.by_item]
-        return np.concatenate(parts) if parts else np.zeros(0, dtype=int)
+            return np.arange(len(self.chunk_rows))
+        parts = []
+        for item in items:
+            ids = self._ids.get(item)
+            if ids is None:
+                ids = self._ids[item] = self.index.chunk_ids(item)
+            parts.append(ids)
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
     def bm25_scores(self, query: str, ids: np.ndarray) -> np.ndarray:
         """BM25 scores of the chunks ``ids`` for a query (synonyms added to the query)."""
         q = []
         for t in terms(query):
             q.extend(sorted(expand(t)))
-        q = [t for t in dict.fromkeys(q) if t in self.bm25.vocab_dict] if hasattr(self.bm25, "vocab_dict") else q
-        if not q:
+        q = [t for t in dict.fromkeys(q) if t in self.bm25.vocab_dict]
+        if not q or len(ids) == 0:
             return np.zeros(len(ids))
-        return np.asarray(self.bm25.get_scores(q))[ids]
+        return np.asarray(self.bm25.get_scores(q))[self.chunk_rows[ids]]
+
+    def dense_scores(self, query_vector: np.ndarray, ids: np.ndarray) -> np.ndarray:
+        """Inner products of the chunks ``ids`` with a unit query vector, each distinct
+        text computed once."""
+        rows = np.asarray(self.chunk_rows[ids])
+        if len(rows) >= len(self.vectors):
+            return (self.vectors @ query_vector)[rows]
+        distinct, inverse = np.unique(rows, return_inverse=True)
+        return (self.vectors[distinct] @ query_vector)[inverse]
 
     def search(self, query: str, items: list[str], query_vector: np.ndarray | None,
                k: int = 5) -> list[Hit]:
@@ -212,8 +245,7 @@ class Retriever:
         fused += np.where(lexical > 0, 1.0 / (self.RRF_K + bm25_rank + 1), 0.0)
         dense_rank = None
         if query_vector is not None:
-            dense = self.vectors[ids] @ query_vector
-            dense_rank = _ranks(dense)
+            dense_rank = _ranks(self.dense_scores(query_vector, ids))
             fused += 1.0 / (self.RRF_K + dense_rank + 1)
         order = np.argsort(-fused, kind="stable")[:k]
         return [Hit(int(ids[j]), float(fused[j]),
@@ -223,7 +255,7 @@ class Retriever:
     def dense_only(self, query_vector: np.ndarray, items: list[str], k: int = 5) -> list[int]:
         """Chunk ids by dense similarity alone (for recall@k comparisons)."""
         ids = self.candidates(items)
-        return [int(ids[j]) for j in np.argsort(-(self.vectors[ids] @ query_vector))[:k]]
+        return [int(ids[j]) for j in np.argsort(-self.dense_scores(query_vector, ids), kind="stable")[:k]]
 
     def bm25_only(self, query: str, items: list[str], k: int = 5) -> list[int]:
         """Chunk ids by BM25 alone (for recall@k comparisons)."""

@@ -19,7 +19,8 @@ stored lines (no file is re-read), so an incremental build equals a full one.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -207,20 +208,23 @@ class _Entry:
 
 
 def _read(corpus_dir: Path, previous: "store.PreviousGeneration | None", progress: Progress | None
-          ) -> tuple[list[_Entry], list[tuple[str, str]], dict[str, str]]:
-    """Hash every file; read those the previous generation does not hold unchanged.
-    Returns (entries in path order, skipped (source, reason), {source: SHA-256} of all files)."""
+          ) -> tuple[list[_Entry], list[tuple[str, str]], dict[str, str], dict[str, list[int]]]:
+    """Hash every file (unless the previous generation of this corpus saw it with the same
+    size and time); read those the previous generation does not hold unchanged.
+    Returns (entries in path order, skipped (source, reason), {source: SHA-256} of all
+    files, {source: [size, mtime ns]} of the files safe to recognise by those)."""
     paths = corpus_files(corpus_dir)
     entries: list[_Entry] = []
     skipped: list[tuple[str, str]] = []
-    files: dict[str, str] = {}
     seen: dict[str, str] = {}
+    known = previous.manifest if previous is not None else None
+    files, stats = _hashes(corpus_dir, paths, known)
     for done, path in enumerate(paths, start=1):
         source = source_name(path, corpus_dir)
-        sha = files[source] = file_sha256(path)
-        known = previous.document_info(source, sha) if previous else None
-        if known is not None:
-            entry = _Entry(source, sha, known[0], known[1], carried=True)
+        sha = files[source]
+        info = previous.document_info(source, sha) if previous else None
+        if info is not None:
+            entry = _Entry(source, sha, info[0], info[1], carried=True)
         else:
             try:
                 doc, sections = read_datasheet(path, source)
@@ -236,21 +240,84 @@ def _read(corpus_dir: Path, previous: "store.PreviousGeneration | None", progres
         entries.append(entry)
         if progress:
             progress("reading", done, len(paths))
-    return entries, skipped, files
+    return entries, skipped, files, stats
+
+
+# A file modified within this long before it was looked at may change again within the
+# same timestamp tick, unseen; such a file is hashed every time until it is older.
+RACY_NS = 2_000_000_000
+
+
+def _hashes(corpus_dir: Path, paths: list[Path], manifest: "store.Manifest | None"
+            ) -> tuple[dict[str, str], dict[str, list[int]]]:
+    """{source: SHA-256} of the files and {source: [size, mtime ns]} of those old enough to
+    be recognised by size and time. A file the manifest of this same corpus folder saw with
+    the same size and time keeps its recorded hash (a 10,000-datasheet corpus is 120 MB to
+    hash at every start; stat-ing it takes ~50 ms), any other is hashed."""
+    same = manifest is not None and manifest.corpus == str(corpus_dir.resolve())
+    files: dict[str, str] = {}
+    stats: dict[str, list[int]] = {}
+    now = time.time_ns()
+    for path in paths:
+        source = source_name(path, corpus_dir)
+        st = path.stat()
+        stat = [st.st_size, st.st_mtime_ns]
+        if same and manifest.stats.get(source) == stat and source in manifest.files:
+            files[source] = manifest.files[source]
+        else:
+            files[source] = file_sha256(path)
+        if now - st.st_mtime_ns > RACY_NS:
+            stats[source] = stat
+    return files, stats
+
+
+@contextmanager
+def build_lock(index_dir: Path, on_wait: Callable[[str], None] | None = None) -> Iterator[bool]:
+    """Hold the index folder's build lock (``build.lock``, a ``filelock`` lock: one build
+    at a time per folder, across processes; re-entrant within a thread). When another
+    process holds it, ``on_wait(message)`` is told and the lock waited for. Yields whether
+    it had to wait (then the index may have just been brought up to date)."""
+    from filelock import FileLock, Timeout
+
+    index_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(index_dir / store.LOCK, is_singleton=True)
+    waited = False
+    try:
+        lock.acquire(blocking=False)
+    except Timeout:
+        if on_wait:
+            on_wait(f"another build of the index in {index_dir} is running; waiting for it to finish …")
+        lock.acquire()
+        waited = True
+    try:
+        yield waited
+    finally:
+        lock.release()
 
 
 def build(corpus_dir: Path, index_dir: Path, embedder: Embedder | None = None,
-          progress: Progress | None = None, reason: str = "", full: bool = False) -> IncrementalReport:
-    """Build or update the index of a corpus folder into ``index_dir`` (a new generation).
+          progress: Progress | None = None, reason: str = "", full: bool = False,
+          on_wait: Callable[[str], None] | None = None) -> IncrementalReport:
+    """Build or update the index of a corpus folder into ``index_dir`` (a new generation
+    that records the corpus folder).
 
     Datasheets unchanged since the current generation are carried over unless ``full``.
-    Raises NothingIndexed when no datasheet could be read (the previous index is kept),
-    FileNotFoundError when the corpus folder does not exist.
+    Holds the folder's :func:`build_lock` (waiting, with ``on_wait`` told, while another
+    process builds there). Raises NothingIndexed when no datasheet could be read (the
+    previous index is kept), FileNotFoundError when the corpus folder does not exist.
     """
+    with build_lock(index_dir, on_wait):
+        return _build(corpus_dir, index_dir, embedder, progress, reason, full)
+
+
+def _build(corpus_dir: Path, index_dir: Path, embedder: Embedder | None, progress: Progress | None,
+           reason: str, full: bool) -> IncrementalReport:
+    from ..answer.retrieval import Retriever  # the BM25 terms are the retriever's
+
     started = time.perf_counter()
     previous = None if full else store.PreviousGeneration.open(index_dir)
     try:
-        entries, skipped, files = _read(corpus_dir, previous, progress)
+        entries, skipped, files, stats = _read(corpus_dir, previous, progress)
         if not entries:
             raise NothingIndexed(skipped)
         known = known_attributes([e.attributes for e in entries])
@@ -280,14 +347,19 @@ def build(corpus_dir: Path, index_dir: Path, embedder: Embedder | None = None,
         finally:
             cache.close()
         row = {key: i for i, key in enumerate(distinct)}
+        texts = {c.key: c.text for c in chunks}
+        bm25 = Retriever.bm25_index([texts[key] for key in distinct])
         kind, index = make_faiss(vectors)
+        indexed = {e.source for e in entries}
         store.write_generation(
             index_dir,
             [store.DocumentEntry(e.source, e.sha256, e.item, e.attributes, e.doc, tables.get(e.source))
              for e in entries],
             chunks, vectors, [row[c.key] for c in chunks], embedder.name,
             {e.source: e.sha256 for e in entries}, kind, index, known,
-            previous.meta if previous else None)
+            previous.meta if previous else None, corpus=corpus_dir,
+            stats={s: v for s, v in stats.items() if s in indexed}, bm25=bm25,
+            tokenizer=Retriever.tokenizer_version())
     finally:
         if previous:
             previous.close()
@@ -299,14 +371,21 @@ def build(corpus_dir: Path, index_dir: Path, embedder: Embedder | None = None,
         seconds=time.perf_counter() - started, read_seconds=read_seconds, embed_seconds=embed_seconds)
 
 
+PARSER_CHANGED = "the datasheet parser changed since the index was built"
+TERMS_CHANGED = "the search terms changed since the index was built"
+
+
 def check(index_dir: Path, corpus_dir: Path | None) -> str:
     """Why the index must be (re)built, or ``""`` when it is usable as it is.
 
     Compares the manifest with the corpus files' hashes (files that were skipped as
-    unreadable do not count) and the installed model, and verifies the artefact checksums.
-    Raises FileNotFoundError when ``corpus_dir`` is given and is not a folder (before any
-    rebuild is announced).
+    unreadable do not count; a file of the recorded corpus folder with its recorded size
+    and time keeps its recorded hash), the installed model, the parser and the BM25 terms,
+    and verifies the artefact checksums. Raises FileNotFoundError when ``corpus_dir`` is
+    given and is not a folder (before any rebuild is announced).
     """
+    from ..answer.retrieval import Retriever
+
     if corpus_dir is not None and not corpus_dir.is_dir():
         raise FileNotFoundError(f"corpus folder not found: {corpus_dir}")
     try:
@@ -319,10 +398,12 @@ def check(index_dir: Path, corpus_dir: Path | None) -> str:
     if manifest.model != model_name():
         return f"the embedding model changed ({manifest.model} → {model_name()})"
     if manifest.pipeline != store.pipeline_version():
-        return "the datasheet parser changed since the index was built"
+        return PARSER_CHANGED
+    if manifest.tokenizer != Retriever.tokenizer_version():
+        return TERMS_CHANGED
     if corpus_dir is None:
         return ""
-    current = corpus_hashes(corpus_dir)
+    current, _stats = _hashes(corpus_dir, corpus_files(corpus_dir), manifest)
     changed = [s for s, h in current.items() if s in manifest.files and manifest.files[s] != h]
     removed = [s for s in manifest.files if s not in current]
     added = [s for s in current if s not in manifest.files and not _known_bad(index_dir, s, current[s])]
@@ -334,6 +415,107 @@ def check(index_dir: Path, corpus_dir: Path | None) -> str:
     if removed:
         parts.append(f"{len(removed)} removed")
     return f"the corpus changed ({', '.join(parts)})" if parts else ""
+
+
+class CorpusMismatch(ValueError):
+    """The corpus folder named is not the one the index was built from (and no rebuild
+    was asked for)."""
+
+
+class CorpusUnknown(ValueError):
+    """The index must be built but no corpus folder was named and it records none."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What an index folder needs before it answers: ``corpus`` the corpus folder
+    (absolute) it is (to be) built from, None when it answers as it is without one;
+    ``reason`` why it must be built now ("" when it need not); ``forced`` when the build
+    was asked for (``--rebuild``, ``--force``) rather than found necessary; ``warning``
+    something the user should know (its corpus folder is missing)."""
+
+    corpus: Path | None
+    reason: str
+    forced: bool = False
+    warning: str = ""
+
+
+def plan(index_dir: Path, corpus_dir: Path | None = None, rebuild: bool = False,
+         force: bool = False) -> Plan:
+    """Decide which corpus an index answers from and whether it must be built first.
+
+    ``corpus_dir`` is the folder the user named (None: the index's own, recorded in its
+    manifest). An index is never built from a corpus the user did not name: naming another
+    corpus than the recorded one raises CorpusMismatch unless ``rebuild``; an index that
+    must be built and records no corpus raises CorpusUnknown. A recorded corpus folder
+    that is gone leaves the index answering as it is, with a warning. ``force`` (or
+    ``rebuild``) builds even an up-to-date index. Raises FileNotFoundError for a named
+    corpus folder that does not exist.
+    """
+    recorded = store.recorded_corpus(index_dir)
+    if corpus_dir is not None:
+        corpus = Path(corpus_dir).resolve()
+        if not corpus.is_dir():
+            raise FileNotFoundError(f"corpus folder not found: {corpus_dir}")
+        if recorded is not None and recorded != corpus:
+            if not rebuild:
+                raise CorpusMismatch(
+                    f"the index in {index_dir} was built from {recorded}, not {corpus}: give "
+                    f"--rebuild to rebuild it from {corpus}, or another --index folder")
+            return Plan(corpus, f"rebuilding from {corpus}, was built from {recorded}", forced=True)
+        if rebuild or force:
+            return Plan(corpus, "rebuild asked for", forced=True)
+        return Plan(corpus, check(index_dir, corpus))
+    if recorded is None:
+        reason = check(index_dir, None)
+        if reason:
+            raise CorpusUnknown(
+                f"the index in {index_dir} must be built ({reason}) and no corpus folder is "
+                f"known for it: name its datasheet folder with --corpus DIR")
+        return Plan(None, "")
+    if not recorded.is_dir():
+        reason = check(index_dir, None)
+        if reason not in ("", PARSER_CHANGED, TERMS_CHANGED) or rebuild or force:
+            raise FileNotFoundError(
+                f"the corpus folder {recorded} of the index in {index_dir} is missing, so the "
+                f"index cannot be rebuilt ({reason or 'asked for'}): name a corpus with "
+                f"--corpus DIR --rebuild")
+        return Plan(None, "", warning=f"the corpus folder {recorded} of the index in {index_dir} "
+                                      f"is missing: answering from the index as it was built")
+    if rebuild or force:
+        return Plan(recorded, "rebuild asked for", forced=True)
+    return Plan(recorded, check(index_dir, recorded))
+
+
+def ensure(index_dir: Path, corpus_dir: Path | None = None, rebuild: bool = False,
+           force: bool = False, embedder: Embedder | None = None, progress: Progress | None = None,
+           on_rebuild: Callable[[str], None] | None = None,
+           on_notice: Callable[[str], None] | None = None) -> tuple[Plan, IncrementalReport | None]:
+    """Bring an index folder up to date as :func:`plan` decides; returns the plan and the
+    build's report (None when nothing was built).
+
+    The need is decided again once the build lock is held: when another process was
+    building (``on_notice`` is told, and the lock waited for) or finished meanwhile, its
+    result is used and nothing is built twice. ``on_rebuild(reason)`` is told before a
+    build; ``on_notice`` also gets the plan's warning. Raises what :func:`plan` and
+    :func:`build` raise.
+    """
+    decided = plan(index_dir, corpus_dir, rebuild, force)
+    if decided.warning and on_notice:
+        on_notice(decided.warning)
+    if not decided.reason:
+        return decided, None
+    with build_lock(index_dir, on_notice) as waited:
+        reason = decided.reason
+        if waited or not decided.forced:
+            fresh = check(index_dir, decided.corpus)
+            if not fresh and store.recorded_corpus(index_dir) == decided.corpus:
+                return decided, None  # built meanwhile by another process
+            if not decided.forced:
+                reason = fresh
+        if on_rebuild:
+            on_rebuild(reason)
+        return decided, build(decided.corpus, index_dir, embedder, progress, reason)
 
 
 def _known_bad(index_dir: Path, source: str, sha: str) -> bool:

@@ -4,19 +4,30 @@ Layout of an index folder::
 
     index/
       CURRENT              name of the generation in use (replaced atomically)
-      gen-…/manifest.json  format version, model, corpus file hashes, artefact checksums
+      build.lock           held by the one build running in this folder (filelock)
+      gen-…/manifest.json  format version, model, the corpus folder (absolute) and its file
+                           hashes and sizes/times, artefact checksums
       gen-…/meta.sqlite    documents, lines, chunks, spec rows, approvals, accessories,
                            each datasheet's own attribute names and the corpus's union
                            (so the next build can carry unchanged datasheets over)
       gen-…/vectors.npy    one embedding per distinct chunk text (a family's members share
                            most texts); ``chunks.vector`` is a chunk's row
+      gen-…/chunk_rows.npy chunk id → its row in ``vectors.npy`` and in the BM25 index
+      gen-…/bm25/          BM25 (bm25s' own files: NumPy arrays and JSON) over the distinct
+                           chunk texts, row for row with ``vectors.npy``
       gen-…/vectors.faiss  the same vectors in a FAISS index (FAISS's own format)
+      gen-…/verified.json  size, times and inode of each artefact when its checksum was
+                           last verified (so an unchanged file is not hashed again)
       embeddings.sqlite    cache: chunk text hash → embedding; survives builds, so unchanged
                            text is never embedded again and an interrupted build resumes
 
-No pickle anywhere: JSON, SQLite and FAISS's own file. A build writes a new generation
-folder completely, then replaces ``CURRENT``; a crash at any point leaves the previous
-generation in use.
+No pickle anywhere: JSON, SQLite, NumPy arrays and FAISS's own file. A build writes a new
+generation folder completely, then replaces ``CURRENT``; a crash at any point leaves the
+previous generation in use.
+
+Opening a generation reads only its manifest and products; vectors, chunk rows and BM25
+arrays are memory-mapped, and spec tables, chunks and lines are read from SQLite when an
+answer needs them, so opening takes the same time for 2 or 10,000 datasheets.
 """
 
 from __future__ import annotations
@@ -27,7 +38,9 @@ import os
 import shutil
 import sqlite3
 import tempfile
-from dataclasses import asdict, dataclass, fields
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
 
@@ -37,12 +50,19 @@ from ..records import (
     Accessory, Approval, Chunk, Document, Line, Product, Quantity, SpecRow, SpecTable,
 )
 
-FORMAT_VERSION = 4  # 4: row features and conductor classes, product identifiers and vendor, PDF pages
+# 4: row features and conductor classes, product identifiers and vendor, PDF pages;
+# 5: the corpus folder, saved BM25, chunk rows beside the distinct vectors
+FORMAT_VERSION = 5
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
 META = "meta.sqlite"
 VECTORS = "vectors.faiss"
+DISTINCT = "vectors.npy"
+CHUNK_ROWS = "chunk_rows.npy"
+BM25 = "bm25"
+VERIFIED = "verified.json"
 CACHE = "embeddings.sqlite"
+LOCK = "build.lock"
 
 
 class IndexError_(Exception):
@@ -64,7 +84,11 @@ class IndexStale(IndexError_):
 @dataclass(frozen=True)
 class Manifest:
     """What a generation was built from: format version, model, corpus file → SHA-256,
-    artefact file → SHA-256, the FAISS index kind and the chunk count."""
+    artefact file (path below the generation) → SHA-256, the FAISS index kind, the chunk
+    count; ``corpus`` the corpus folder (absolute), ``stats`` corpus file → [size in bytes,
+    mtime in ns] when it was hashed (a file whose size and time are unchanged is not hashed
+    again), ``tokenizer`` the version of the BM25 terms, ``distinct`` the distinct chunk
+    texts (rows of ``vectors.npy`` and of the BM25 index)."""
 
     format_version: int
     model: str
@@ -74,6 +98,10 @@ class Manifest:
     chunks: int
     created: str
     pipeline: str = ""
+    corpus: str = ""
+    stats: dict[str, list[int]] = field(default_factory=dict)
+    tokenizer: str = ""
+    distinct: int = 0
 
 
 def sha256_file(path: Path) -> str:
@@ -115,6 +143,9 @@ def current_generation(index_dir: Path) -> Path:
 def read_manifest(gen: Path, verify: bool = True) -> Manifest:
     """Read and (with ``verify``) check a generation's manifest and artefact checksums.
 
+    A file is hashed in full when its size, times or inode differ from when it was last
+    verified (``verified.json``; any write changes them), else trusted: at 10,000
+    datasheets hashing the 0.5 GB of artefacts would take longer than answering.
     Raises IndexCorrupt for a missing/unreadable manifest or a checksum mismatch, and
     IndexStale for another format version.
     """
@@ -128,13 +159,65 @@ def read_manifest(gen: Path, verify: bool = True) -> Manifest:
             f"index format {manifest.format_version}, this program reads {FORMAT_VERSION}"
         )
     if verify:
-        for name, expected in manifest.checksums.items():
-            path = gen / name
-            if not path.is_file():
-                raise IndexCorrupt(f"index file {name} is missing")
+        _verify(gen, manifest.checksums)
+    return manifest
+
+
+def _signature(path: Path) -> list[int]:
+    """What changes when a file is written: size, modification and change times, inode."""
+    st = path.stat()
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
+def _verify(gen: Path, checksums: dict[str, str]) -> None:
+    """Check every artefact against its SHA-256 (see :func:`read_manifest`); remember what
+    was verified in ``verified.json`` (best effort: a read-only index is hashed each time)."""
+    try:
+        stamp = json.loads((gen / VERIFIED).read_text(encoding="utf-8"))
+        if not isinstance(stamp, dict):
+            stamp = {}
+    except (OSError, ValueError):
+        stamp = {}
+    verified: dict[str, list] = {}
+    for name, expected in checksums.items():
+        path = gen / name
+        if Path(name).is_absolute() or ".." in Path(name).parts or not path.is_file():
+            raise IndexCorrupt(f"index file {name} is missing")
+        signature = _signature(path) + [expected]
+        if stamp.get(name) != signature:
             if sha256_file(path) != expected:
                 raise IndexCorrupt(f"index file {name} is damaged (checksum mismatch)")
-    return manifest
+        verified[name] = signature
+    if verified != stamp:
+        _write_json(gen / VERIFIED, verified, durable=False)
+
+
+def _write_json(path: Path, data, durable: bool = True) -> None:
+    """Replace a JSON file atomically (a temporary file renamed over it); OSError is
+    ignored when not ``durable`` (a cache the next reader can do without)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        tmp.write_text(json.dumps(data), encoding="utf-8")
+        if durable:
+            with tmp.open("rb") as handle:
+                os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        if durable:
+            raise
+
+
+def recorded_corpus(index_dir: Path) -> Path | None:
+    """The corpus folder (absolute) the current generation was built from; None when there
+    is no index, its manifest is unreadable or it was written before format 5."""
+    try:
+        gen = current_generation(index_dir)
+        data = json.loads((gen / MANIFEST).read_text(encoding="utf-8"))
+    except (IndexError_, OSError, ValueError):
+        return None
+    corpus = data.get("corpus") if isinstance(data, dict) else None
+    return Path(corpus) if isinstance(corpus, str) and corpus else None
 
 
 # ---------------------------------------------------------------- embedding cache
@@ -360,14 +443,19 @@ def _write_meta(path: Path, docs: list[DocumentEntry], chunks: list[Chunk], rows
 def write_generation(index_dir: Path, docs: list[DocumentEntry], chunks: list[Chunk],
                      vectors: np.ndarray, rows: list[int], model: str, files: dict[str, str],
                      faiss_kind: str, faiss_index, known: tuple[str, ...] = (),
-                     previous: Path | None = None) -> Path:
+                     previous: Path | None = None, *, corpus: Path | None = None,
+                     stats: dict[str, list[int]] | None = None, bm25=None,
+                     tokenizer: str = "") -> Path:
     """Write a complete generation into a temporary folder, then switch ``CURRENT`` to it
     atomically and remove older generations. Returns the new generation folder.
 
     ``vectors`` (n_distinct, 384) holds one row per distinct chunk text, ``rows[i]`` is the
-    row of ``chunks[i]``; ``faiss_index`` is already filled with ``vectors``;
-    ``known`` are the corpus's attribute names; ``previous`` the meta.sqlite that carried
-    datasheets (entries without ``doc`` or ``table``) are copied from.
+    row of ``chunks[i]``; ``faiss_index`` is already filled with ``vectors``; ``bm25`` a
+    ``bm25s.BM25`` indexed over the same distinct texts (row for row), ``tokenizer`` the
+    version of its terms; ``known`` are the corpus's attribute names; ``previous`` the
+    meta.sqlite that carried datasheets (entries without ``doc`` or ``table``) are copied
+    from; ``corpus`` the corpus folder and ``stats`` its files' [size, mtime ns], recorded
+    in the manifest.
     """
     import faiss
 
@@ -376,20 +464,31 @@ def write_generation(index_dir: Path, docs: list[DocumentEntry], chunks: list[Ch
     try:
         _write_meta(tmp / META, docs, chunks, rows, known, previous)
         faiss.write_index(faiss_index, str(tmp / VECTORS))
-        np.save(tmp / "vectors.npy", vectors, allow_pickle=False)
+        np.save(tmp / DISTINCT, vectors, allow_pickle=False)
+        np.save(tmp / CHUNK_ROWS, np.asarray(rows, dtype=np.int32), allow_pickle=False)
+        if bm25 is not None:
+            bm25.save(str(tmp / BM25), show_progress=False)
         from datetime import datetime, timezone
 
+        artefacts = sorted(p.relative_to(tmp).as_posix() for p in tmp.rglob("*") if p.is_file())
         manifest = Manifest(
             format_version=FORMAT_VERSION, model=model, files=files,
-            checksums={name: sha256_file(tmp / name) for name in (META, VECTORS, "vectors.npy")},
+            checksums={name: sha256_file(tmp / name) for name in artefacts},
             faiss=faiss_kind, chunks=len(chunks),
             created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            pipeline=pipeline_version(),
+            pipeline=pipeline_version(), corpus=str(corpus.resolve()) if corpus else "",
+            stats=stats or {}, tokenizer=tokenizer, distinct=len(vectors),
         )
         (tmp / MANIFEST).write_text(json.dumps(asdict(manifest), indent=1), encoding="utf-8")
-        for path in tmp.iterdir():
-            with path.open("rb") as handle:
-                os.fsync(handle.fileno())
+        for path in tmp.rglob("*"):
+            if path.is_file():
+                with path.open("rb") as handle:
+                    os.fsync(handle.fileno())
+        if (tmp / BM25).is_dir():
+            _fsync_dir(tmp / BM25)
+        # just hashed: the first reader need not hash them again
+        _write_json(tmp / VERIFIED, {name: _signature(tmp / name) + [manifest.checksums[name]]
+                                     for name in artefacts}, durable=False)
         gen = index_dir / f"gen-{os.getpid()}-{tmp.name.rsplit('-', 1)[-1]}"
         tmp.rename(gen)
         _fsync_dir(index_dir)
@@ -411,11 +510,13 @@ def write_generation(index_dir: Path, docs: list[DocumentEntry], chunks: list[Ch
 class PreviousGeneration:
     """The current generation seen as a source of datasheets to carry over into the next
     build: per file (source, SHA-256) its item number and attribute names, its lines and
-    chunks, and the corpus attribute names its spec tables were built with."""
+    chunks, and the corpus attribute names its spec tables were built with; ``manifest``
+    its manifest (the corpus files' hashes, sizes and times)."""
 
-    def __init__(self, gen: Path, db: sqlite3.Connection):
+    def __init__(self, gen: Path, db: sqlite3.Connection, manifest: Manifest | None = None):
         self.meta = gen / META
         self.db = db
+        self.manifest = manifest
         self._docs: dict[str, tuple[str, str, str]] = {
             source: (item, sha, title) for item, source, title, sha in
             db.execute("SELECT item, source, title, sha256 FROM documents")}
@@ -437,7 +538,7 @@ class PreviousGeneration:
             return None
         try:
             db = sqlite3.connect((gen / META).resolve().as_uri() + "?mode=ro", uri=True)
-            return cls(gen, db)
+            return cls(gen, db, manifest)
         except sqlite3.DatabaseError:
             return None
 
@@ -449,11 +550,14 @@ class PreviousGeneration:
         return known[0], tuple(self._attributes.get(source, ()))
 
     def chunks(self, sources: list[str]) -> dict[str, list[Chunk]]:
-        """The chunks of these files, in their order → ``{source: [Chunk]}``."""
+        """The chunks of these files, in their order → ``{source: [Chunk]}``. Raises
+        IndexCorrupt for a chunk whose text is not text."""
         out: dict[str, list[Chunk]] = {s: [] for s in sources}
         for row in self.db.execute("SELECT item, source, section, line_start, line_end, text, key "
                                    "FROM chunks ORDER BY id"):
             if row[1] in out:
+                if not isinstance(row[5], str) or not isinstance(row[6], str):
+                    raise IndexCorrupt(f"a chunk of {row[1]} in the previous index is not text")
                 out[row[1]].append(Chunk(*row))
         return out
 
@@ -479,65 +583,169 @@ def _quantity(text: str | None) -> Quantity | None:
     return Quantity(**json.loads(text)) if text else None
 
 
+class _Reader:
+    """The generation's SQLite database, shared by the lazy views below: one connection,
+    one lock (the chat asks from a worker thread while the UI reads context lines)."""
+
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+        self.lock = threading.RLock()
+
+    def all(self, sql: str, params: tuple = ()) -> list[tuple]:
+        """Every row of a query. Raises sqlite3.DatabaseError."""
+        with self.lock:
+            return self.db.execute(sql, params).fetchall()
+
+
+class SpecTables(Mapping[str, SpecTable]):
+    """item number → :class:`SpecTable`, read from SQLite on first use (a question touches
+    a few products of a catalogue); keys, ``in`` and ``len`` come from the products alone.
+    Read-only. Raises KeyError for an unknown item, IndexCorrupt for an unreadable table."""
+
+    def __init__(self, reader: _Reader, products: dict[str, Product]):
+        self._reader, self._products = reader, products
+        self._loaded: dict[str, SpecTable] = {}
+
+    def __getitem__(self, item: str) -> SpecTable:
+        table = self._loaded.get(item)
+        if table is None:
+            product = self._products[item]
+            table = self._loaded[item] = self._read(product)
+        return table
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._products
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._products)
+
+    def __len__(self) -> int:
+        return len(self._products)
+
+    def _read(self, product: Product) -> SpecTable:
+        item = product.item
+        try:
+            rows = tuple(SpecRow(
+                item=r[0], section=r[1], attribute=r[2], qualifier=r[3], standard=r[4],
+                value=r[5], quantity=_quantity(r[6]), alternate=_quantity(r[7]), raw=r[8],
+                source=r[9], line_start=r[10], line_end=r[11], feature=r[12] or "",
+                conductor=r[13] or "")
+                for r in self._reader.all("SELECT * FROM rows WHERE item = ? ORDER BY rowid", (item,)))
+            approvals = tuple(Approval(*a) for a in self._reader.all(
+                "SELECT * FROM approvals WHERE item = ? ORDER BY rowid", (item,)))
+            accessories = tuple(Accessory(*a) for a in self._reader.all(
+                "SELECT * FROM accessories WHERE item = ? ORDER BY rowid", (item,)))
+        except (sqlite3.DatabaseError, ValueError, TypeError) as exc:
+            raise IndexCorrupt(f"the spec table of {item} is unreadable: {exc}") from exc
+        return SpecTable(product, rows, approvals, accessories)
+
+
+class StoredChunks(Sequence[Chunk]):
+    """chunk id → :class:`Chunk`, read from SQLite when asked for (a few per answer).
+    Read-only; ``len`` is the chunk count. Raises IndexError for an id out of range."""
+
+    def __init__(self, reader: _Reader, count: int):
+        self._reader, self._count = reader, count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._count))]
+        i = int(index)
+        if i < 0:
+            i += self._count
+        if not 0 <= i < self._count:
+            raise IndexError(f"chunk {index} out of range (0…{self._count - 1})")
+        return _chunk(self._reader, i)
+
+    def __iter__(self) -> Iterator[Chunk]:
+        for row in self._reader.all("SELECT item, source, section, line_start, line_end, text, key "
+                                    "FROM chunks ORDER BY id"):
+            yield Chunk(*row)
+
+
+def _chunk(reader: _Reader, chunk_id: int) -> Chunk:
+    rows = reader.all("SELECT item, source, section, line_start, line_end, text, key FROM chunks "
+                      "WHERE id = ?", (chunk_id,))
+    if not rows:
+        raise IndexCorrupt(f"chunk {chunk_id} is missing from the index")
+    return Chunk(*rows[0])
+
+
 @dataclass
 class StoredIndex:
-    """A loaded generation: records for answering plus the chunk vectors (float32
-    (n_chunks, 384), row i = chunk i; chunks with the same text share their vector's memory
-    only in the file, not here)."""
+    """An open generation. ``products`` item → Product in corpus order (read at open);
+    ``tables`` (:class:`SpecTables`) and ``chunks`` (:class:`StoredChunks`) read from
+    SQLite on demand; ``vectors`` float32 (n_distinct, 384), one row per distinct chunk
+    text, and ``chunk_rows`` int32 (n_chunks,), chunk id → row, both memory-mapped;
+    ``bm25`` the bm25s index over the distinct texts (same rows), memory-mapped."""
 
     path: Path
     manifest: Manifest
     products: dict[str, Product]
-    tables: dict[str, SpecTable]
-    chunks: list[Chunk]
+    tables: SpecTables
+    chunks: StoredChunks
     vectors: np.ndarray
+    chunk_rows: np.ndarray
+    bm25: object
     db: sqlite3.Connection
+    _reader: _Reader = field(repr=False, default=None)
 
     def lines(self, source: str, start: int, end: int) -> list[Line]:
         """Kept lines of a datasheet with ``start ≤ number ≤ end``, in order."""
-        return [Line(source, *row) for row in self.db.execute(
+        return [Line(source, *row) for row in self._reader.all(
             "SELECT number, raw, text, page, page_line, heading FROM lines WHERE source=? AND number "
             "BETWEEN ? AND ? ORDER BY number", (source, start, end))]
 
+    def chunk_ids(self, item: str) -> np.ndarray:
+        """The ids (int64, ascending) of one product's chunks; empty for an unknown item."""
+        return np.asarray([i for (i,) in self._reader.all(
+            "SELECT id FROM chunks WHERE item = ? ORDER BY id", (item,))], dtype=np.int64)
+
+    def close(self) -> None:
+        """Close the database (the memory maps go with the object)."""
+        self.db.close()
+
 
 def load_generation(index_dir: Path, verify: bool = True) -> StoredIndex:
-    """Load the current generation. Raises IndexMissing, IndexCorrupt or IndexStale."""
+    """Open the current generation: its manifest and products are read; vectors, chunk rows
+    and BM25 arrays memory-mapped (the files stay readable if a later build removes this
+    generation); the rest is read on demand. Raises IndexMissing, IndexCorrupt or IndexStale."""
     gen = current_generation(index_dir)
     manifest = read_manifest(gen, verify=verify)
     try:
         db = sqlite3.connect(f"file:{gen / META}?mode=ro", uri=True, check_same_thread=False)
+        reader = _Reader(db)
         products = {row[0]: Product(*row[:6], tuple(json.loads(row[6] or "[]")), row[7], row[8])
-                    for row in db.execute("SELECT item, source, title, family, color, kind, "
+                    for row in reader.all("SELECT item, source, title, family, color, kind, "
                                           "identifiers, vendor, series FROM products ORDER BY rowid")}
-        rows: dict[str, list[SpecRow]] = {item: [] for item in products}
-        for r in db.execute("SELECT * FROM rows ORDER BY rowid"):
-            rows.setdefault(r[0], []).append(SpecRow(
-                item=r[0], section=r[1], attribute=r[2], qualifier=r[3], standard=r[4],
-                value=r[5], quantity=_quantity(r[6]), alternate=_quantity(r[7]), raw=r[8],
-                source=r[9], line_start=r[10], line_end=r[11], feature=r[12] or "",
-                conductor=r[13] or ""))
-        approvals: dict[str, list[Approval]] = {}
-        for a in db.execute("SELECT * FROM approvals ORDER BY rowid"):
-            approvals.setdefault(a[0], []).append(Approval(*a))
-        accessories: dict[str, list[Accessory]] = {}
-        for a in db.execute("SELECT * FROM accessories ORDER BY rowid"):
-            accessories.setdefault(a[0], []).append(Accessory(*a))
-        chunks, vector_rows = [], []
-        texts: dict[str, str] = {}  # one string per distinct text: a family shares most
-        for c in db.execute("SELECT item, source, section, line_start, line_end, text, key, vector "
-                            "FROM chunks ORDER BY id"):
-            text = texts.setdefault(c[6], c[5])
-            chunks.append(Chunk(c[0], c[1], c[2], c[3], c[4], text, c[6]))
-            vector_rows.append(c[7])
-        distinct = np.load(gen / "vectors.npy", allow_pickle=False)
-        if vector_rows and (min(vector_rows) < 0 or max(vector_rows) >= len(distinct)):
-            raise ValueError(f"chunk vector rows outside 0…{len(distinct) - 1}")
-        vectors = distinct[np.asarray(vector_rows, dtype=np.int64)]
-    except (sqlite3.DatabaseError, OSError, ValueError, TypeError) as exc:
+        vectors = np.load(gen / DISTINCT, mmap_mode="r", allow_pickle=False)
+        chunk_rows = np.load(gen / CHUNK_ROWS, mmap_mode="r", allow_pickle=False)
+        if vectors.ndim != 2 or vectors.dtype != np.float32 or chunk_rows.ndim != 1 \
+                or chunk_rows.dtype.kind != "i":
+            raise ValueError(f"vectors {vectors.dtype}{vectors.shape}, chunk rows {chunk_rows.dtype}{chunk_rows.shape}")
+        if len(chunk_rows) != manifest.chunks or len(vectors) != manifest.distinct:
+            raise ValueError(f"{len(chunk_rows)} chunk rows and {len(vectors)} vectors, the manifest "
+                             f"says {manifest.chunks} and {manifest.distinct}")
+        if len(chunk_rows) and (int(chunk_rows.min()) < 0 or int(chunk_rows.max()) >= len(vectors)):
+            raise ValueError(f"chunk vector rows outside 0…{len(vectors) - 1}")
+        bm25 = _load_bm25(gen / BM25, len(vectors))
+    except (sqlite3.DatabaseError, OSError, ValueError, TypeError, KeyError) as exc:
         raise IndexCorrupt(f"index {gen.name} unreadable: {exc}") from exc
-    tables = {
-        item: SpecTable(product, tuple(rows.get(item, ())), tuple(approvals.get(item, ())),
-                        tuple(accessories.get(item, ())))
-        for item, product in products.items()
-    }
-    return StoredIndex(gen, manifest, products, tables, chunks, vectors, db)
+    return StoredIndex(gen, manifest, products, SpecTables(reader, products),
+                       StoredChunks(reader, manifest.chunks), vectors, chunk_rows, bm25, db, reader)
+
+
+def _load_bm25(folder: Path, rows: int):
+    """The saved bm25s index, memory-mapped. Raises ValueError when it does not cover
+    ``rows`` documents, OSError when its files are missing."""
+    import bm25s
+
+    if not folder.is_dir():
+        raise OSError(f"{folder.name}/ is missing")
+    bm25 = bm25s.BM25.load(str(folder), mmap=True, load_corpus=False, show_progress=False)
+    if bm25.scores.get("num_docs") != rows:
+        raise ValueError(f"BM25 covers {bm25.scores.get('num_docs')} texts, not {rows}")
+    return bm25
