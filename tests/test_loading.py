@@ -87,6 +87,19 @@ def test_truncated_pdf_raises(tmp_path):
         load_file(cut, "corpus/cut.pdf")
 
 
+def test_password_protected_pdf_raises(tmp_path):
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    pdf.cell(0, 6, "Data sheet | Item number: 2002-9901")
+    pdf.set_encryption(owner_password="owner", user_password="user")
+    pdf.output(str(tmp_path / "locked.pdf"))
+    with pytest.raises(DatasheetError, match="password"):
+        load_file(tmp_path / "locked.pdf", "corpus/locked.pdf")
+
+
 def test_pdf_lines_have_pages_and_lines_on_the_page(tmp_path):
     raw = load_file(write_pdf(tmp_path / "sheet.pdf", DATASHEET), "corpus/sheet.pdf")
     assert raw.lines == tuple(DATASHEET)  # evenly spaced lines: no paragraph gaps

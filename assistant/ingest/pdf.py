@@ -70,8 +70,8 @@ class PdfUnreadable(Exception):
 def read_pdf(data: bytes) -> list[PdfLine]:
     """The text of a PDF file's bytes as lines in reading order (see the module docstring).
 
-    Raises :class:`PdfUnreadable` for a file that is not a PDF, is damaged or encrypted,
-    or has no text layer (a scanned sheet). A PDF that pypdfium2 reads but pdfplumber
+    Raises :class:`PdfUnreadable` for a file that is not a PDF, is damaged, needs a
+    password to open, or has no text layer (a scanned sheet). A PDF that pypdfium2 reads but pdfplumber
     cannot lay out is read from pypdfium2's text layer instead (lines without layout).
     """
     if not data.startswith(b"%PDF"):
@@ -96,6 +96,8 @@ def _text_layer(data: bytes) -> list[str]:
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise PdfUnreadable("the PDF is password-protected (it opens only with its password)") from exc
         raise PdfUnreadable(f"broken PDF ({exc})") from exc
     try:
         pages = []
