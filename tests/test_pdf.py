@@ -178,6 +178,24 @@ def write_columns(path: Path) -> Path:
     return path
 
 
+def write_framed_columns(path: Path) -> Path:
+    """Two columns of running text inside a ruled frame with a rule between them, which
+    ``find_tables`` takes for a one-row table."""
+    pdf = sheet()
+    pdf.set_font("DejaVu", "", 9)
+    top = 20
+    pdf.set_xy(17, top)
+    pdf.multi_cell(85, 4.5, " ".join([LEFT] * 6))
+    bottom = pdf.get_y()
+    pdf.set_xy(110, top)
+    pdf.multi_cell(85, 4.5, " ".join([RIGHT] * 6))
+    bottom = max(bottom, pdf.get_y()) + 2
+    pdf.rect(15, top - 2, 182, bottom - top + 2)
+    pdf.line(106, top - 2, 106, bottom)
+    pdf.output(str(path))
+    return path
+
+
 @pytest.fixture(scope="session")
 def pdf_dir(tmp_path_factory) -> Path:
     """The generated PDFs, written once per session, in a folder named ``corpus``."""
@@ -277,6 +295,13 @@ def test_text_printed_twice_for_fake_bold_is_read_once(tmp_path):
     pdf.output(str(tmp_path / "bold.pdf"))
     raw = load_file(tmp_path / "bold.pdf", "corpus/bold.pdf")
     assert [l for l in raw.lines if l] == ["Installation Notes", "Call us: we will tell all"]
+
+
+def test_a_ruled_frame_around_columns_is_text_not_a_table(tmp_path):
+    raw = load_file(write_framed_columns(tmp_path / "framed.pdf"), "corpus/framed.pdf")
+    text = [l for l in raw.lines if l]
+    assert not any("\t" in l for l in text)
+    assert " ".join(text) == " ".join([LEFT] * 6 + [RIGHT] * 6)  # left column first
 
 
 # ------------------------------------------------------------------ sections and passages

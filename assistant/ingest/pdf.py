@@ -5,7 +5,8 @@ pypdfium2 opens the file and checks that it has a text layer (fast, and it reads
 files that pdfminer cannot); pdfplumber gives the layout: each character's position, font
 and size, and the ruled tables of a page (``page.find_tables()``). Per page:
 
-- **table rows**: every row of a table of two or more columns becomes ONE line, its cells
+- **table rows**: every row of a table of two or more columns (and no cell of more than
+  ``FRAME_LINES`` lines: that is ruled page layout around text) becomes ONE line, its cells
   joined by a tab (``Rated current (In)\\tA\\t16``; an empty cell stays an empty string
   between tabs; a cell's wrapped lines are joined with spaces), with a blank line before
   and after it, so that each row is a paragraph of its own;
@@ -40,6 +41,7 @@ COLUMN_GAP = 1.0  # a gap of ≥ this many character heights may be a column gut
 PARAGRAPH_GAP = 0.4  # character heights of extra space that make a paragraph break
 HEADING_SIZE = 1.2  # type this much larger than the body type is heading type
 HEADING_WORDS = 12
+FRAME_LINES = 15  # a table cell of more lines of text than this is a ruled frame, not a cell
 _BOLD = re.compile(r"bold|black|heavy|semibold|demibold|,bd\b|-bd\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.:;,!?]$")
 
@@ -211,14 +213,18 @@ def _page_items(page) -> list:
     rows: list[_Row] = []
     boxes = []
     for table in tables:
-        boxes.append(table.bbox)
+        found = []
         for row, cells in zip(table.rows, table.extract()):
             texts = [_cell_text(c) for c in cells]
-            if not any(texts):
-                continue
-            inside = [w for w in words if _inside(w, row.bbox)]
-            rows.append(_Row(texts, row.bbox[1], row.bbox[3], max(1, len(_group_lines(inside))),
-                             row.bbox[0], row.bbox[2]))
+            if any(texts):
+                inside = [w for w in words if _inside(w, row.bbox)]
+                found.append(_Row(texts, row.bbox[1], row.bbox[3], max(1, len(_group_lines(inside))),
+                                  row.bbox[0], row.bbox[2]))
+        # a "row" of many lines is ruled page layout (a frame around columns of text),
+        # not a table: its text is read as lines
+        if all(row.lines <= FRAME_LINES for row in found):
+            boxes.append(table.bbox)
+            rows.extend(found)
     free = [w for w in words if not any(_inside(w, box) for box in boxes)]
     return _reading_order(_group_lines(free), rows)
 
