@@ -34,13 +34,18 @@ class Line:
 
 @dataclass(frozen=True)
 class Document:
-    """A normalised datasheet: its item number, source path and kept lines, in file order."""
+    """A normalised datasheet: its product's identity (item, identifiers, vendor, series,
+    kind, title line; see ``ingest/identity.py``), source path and kept lines, in file order."""
 
     item: str
     source: str
     title: str
     lines: tuple[Line, ...]
     sha256: str = ""
+    identifiers: tuple[str, ...] = ()
+    vendor: str = ""
+    series: str = ""
+    kind: str = ""
 
 
 @dataclass(frozen=True)
@@ -92,14 +97,21 @@ class Quantity:
 
     ``low``/``high`` are equal for a single value; for AWG the datasheet order is kept
     (``22 … 12 AWG`` → low 22, high 12). ``unit`` is the printed unit (``mm²``, ``A``, ``V``,
-    ``kV``, ``mm``, ``inch``, ``AWG``, ``°C``, ``N``, ``g``, ``MJ``, ``mΩ``, ``°``) or ``""``.
-    ``marker`` is ``"approx."``, ``">"``, ``"<"``, ``"≥"``, ``"≤"`` or ``""``.
+    ``kV``, ``mm``, ``inch``, ``AWG``, ``°C``, ``N·m``, ``lb·in``, ``g``, ``mΩ`` …, the
+    vocabulary's canonical spelling) or ``""``. ``marker`` is ``"approx."``, ``">"``,
+    ``"<"``, ``"≥"``, ``"≤"``, ``"max."``, ``"min."`` or ``""``. ``tolerance`` is a printed
+    ± (``6,5 mm ±0,5`` → 0.5, same unit), ``count`` a conductor count printed with the size
+    (``2x1,5 mm²`` → 2; 0 when none) and ``current`` ``"AC"``, ``"DC"`` or ``""``
+    (``250VAC``, ``250 V~``).
     """
 
     low: float
     high: float
     unit: str = ""
     marker: str = ""
+    tolerance: float = 0.0
+    count: int = 0
+    current: str = ""
 
     @property
     def is_range(self) -> bool:

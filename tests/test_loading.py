@@ -16,7 +16,7 @@ CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
 
 def _doc(path: Path):
-    return normalise(load_file(path, f"corpus/{path.name}"), path)
+    return normalise(load_file(path, f"corpus/{path.name}"))
 
 
 def test_generated_pdf_is_read_into_a_spec_table(tmp_path):

@@ -32,7 +32,7 @@ from ..ingest.loading import DatasheetError, corpus_files, file_sha256, load_fil
 from ..ingest.normalising import normalise
 from ..records import BuildReport, Chunk, Document, Section, SpecTable
 from ..ingest.sections import chunk_sections, split_sections
-from ..ingest.spectable import KNOWN_ATTRIBUTES, build_spec_table, corpus_attributes
+from ..ingest.spectable import build_spec_table, corpus_attributes
 
 Progress = Callable[[str, int, int], None]
 """progress(stage, done, total): stage is ``"reading"`` (files) or ``"embedding"`` (chunks)."""
@@ -100,23 +100,20 @@ def corpus_hashes(corpus_dir: Path) -> dict[str, str]:
 
 def read_datasheet(path: Path, source: str) -> tuple[Document, list[Section]]:
     """Load, normalise and split one datasheet. Raises DatasheetError (with the reason a
-    person reads) for an unreadable file or one without an item number."""
-    try:
-        doc = normalise(load_file(path, source), path)
-    except ValueError as exc:  # e.g. no item number
-        raise DatasheetError(source, str(exc).removeprefix(source + ": ")) from exc
+    person reads) for an unreadable file (empty, binary, undecodable, no text)."""
+    doc = normalise(load_file(path, source))
     return doc, split_sections(doc)
 
 
 def own_attributes(doc: Document, sections: list[Section]) -> tuple[str, ...]:
-    """The attribute names this datasheet adds to :data:`KNOWN_ATTRIBUTES` (its share of
+    """The row labels this datasheet's tables print (its share of
     :func:`spectable.corpus_attributes`, which is the union over the datasheets)."""
-    return tuple(sorted(set(corpus_attributes([(doc, sections)])) - set(KNOWN_ATTRIBUTES)))
+    return corpus_attributes([(doc, sections)])
 
 
 def known_attributes(contributions: list[tuple[str, ...]]) -> tuple[str, ...]:
     """:func:`spectable.corpus_attributes` of a corpus, from the datasheets' contributions."""
-    names = set(KNOWN_ATTRIBUTES)
+    names: set[str] = set()
     for names_of_one in contributions:
         names.update(names_of_one)
     return tuple(sorted(names))

@@ -317,7 +317,8 @@ class EmbeddingCache:
 
 
 _SCHEMA = """
-CREATE TABLE documents (item TEXT PRIMARY KEY, source TEXT UNIQUE, title TEXT, sha256 TEXT);
+CREATE TABLE documents (item TEXT PRIMARY KEY, source TEXT UNIQUE, title TEXT, sha256 TEXT,
+                        identifiers TEXT, vendor TEXT, series TEXT, kind TEXT);
 CREATE TABLE doc_attributes (source TEXT, name TEXT);
 CREATE INDEX doc_attributes_source ON doc_attributes (source);
 CREATE TABLE corpus_attributes (name TEXT PRIMARY KEY);
@@ -351,11 +352,13 @@ def _qjson(q: Quantity | None) -> str | None:
 
 
 def pipeline_version() -> str:
-    """A hash of the parsing code (loading → spec table): an index built by other parsing
-    code is stale even when the corpus did not change."""
+    """A hash of the parsing code (loading → spec table) and the vocabulary data file: an
+    index built by other parsing code or words is stale even when the corpus did not
+    change (its spec tables are derived again; unchanged chunk texts are not re-embedded)."""
     digest = hashlib.sha256(str(FORMAT_VERSION).encode())
     package = Path(__file__).resolve().parent.parent
-    parsing = sorted((package / "ingest").glob("*.py")) + [package / "index" / "indexing.py"]
+    parsing = (sorted((package / "ingest").glob("*.py")) + sorted((package / "vocabulary").glob("*.py"))
+               + sorted((package / "vocabulary").glob("*.toml")) + [package / "index" / "indexing.py"])
     for path in parsing:
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
@@ -419,8 +422,10 @@ def _write_meta(path: Path, docs: list[DocumentEntry], chunks: list[Chunk], rows
             for name in ("rows", "approvals", "accessories"):
                 db.execute(f"INSERT INTO {name} SELECT t.* FROM prev.{name} t "
                            f"JOIN temp.carry_items c ON t.item = c.item ORDER BY t.rowid")
-        db.executemany("INSERT INTO documents VALUES (?,?,?,?)",
-                       [(d.item, d.source, d.doc.title, d.sha256) for d in docs if d.doc is not None])
+        db.executemany("INSERT INTO documents VALUES (?,?,?,?,?,?,?,?)",
+                       [(d.item, d.source, d.doc.title, d.sha256,
+                         json.dumps(list(d.doc.identifiers), ensure_ascii=False), d.doc.vendor,
+                         d.doc.series, d.doc.kind) for d in docs if d.doc is not None])
         db.executemany("INSERT INTO lines VALUES (?,?,?,?,?,?,?)",
                        [(l.source, l.number, l.raw, l.text, l.page, l.page_line, int(l.heading))
                         for d in docs if d.doc is not None for l in d.doc.lines])

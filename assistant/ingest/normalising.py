@@ -8,36 +8,31 @@ as points, ``...`` as ``…`` and Unicode hyphens as ``-``.
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from functools import lru_cache
 
-from .loading import RawFile
 from ..records import Document, Line
+from ..vocabulary import vocabulary
+from .identity import identify
+from .loading import RawFile
 
-ITEM_RE = re.compile(r"\b\d{3,4}-\d{3,4}(?:/\d{3}-\d{3,4})?\b")
 
-# Page furniture: lines that start like these (tried at the line start only, as one
-# pattern) or contain the company line anywhere.
-_BOILERPLATE_START = re.compile("|".join(
-    f"(?:{p})"
-    for p in (
-        r"subject to changes",
-        r"data sheet\s*\|\s*item number",
-        r"(https?://|www\.)\S+$",
-        r"phone:|fax:|e-?mail:|tel\.?:",
-        r"do you have any questions about our products",
-        r"we are always happy to take your call",
-        r"\d{2}\.\d{2}\.\d{4}\s+page\b",
-        r"page \d+( of \d+)?$",
-        r"rohs\s+compliant$",
-        r"bomcheck\.net$",
-        r"color:\s*■$",
-        r"show all products from the family$",
-        r"-{3,}(\s+-{3,})*$",
-        r"hansastr\.",
-        r"\d{5} minden$",
-    )
-), re.IGNORECASE)
-_BOILERPLATE_ANYWHERE = re.compile(r"kontakttechnik gmbh", re.IGNORECASE)
+
+@lru_cache(maxsize=1)
+def _furniture() -> tuple[re.Pattern, re.Pattern]:
+    """Page furniture from the vocabulary (``[furniture]``): lines that start like one of
+    its patterns (tried at the line start only, as one pattern) or contain one of its
+    ``anywhere`` patterns (company register lines)."""
+    vocab = vocabulary()
+    starts = re.compile("|".join(f"(?:{p})" for p in vocab.furniture_starts), re.IGNORECASE)
+    anywhere = re.compile("|".join(f"(?:{p})" for p in vocab.furniture_anywhere) or r"(?!x)x",
+                          re.IGNORECASE)
+    return starts, anywhere
+
+
+# Company address lines: a street and house number, a postal code and city (case matters:
+# "32423 Minden", not "2002 Series").
+_ADDRESS = re.compile(r"^(?:[A-ZÄÖÜ][\w.\-]*(?:str\.|straße|strasse|street|road|avenue|weg)\s+\d+"
+                      r"|\d{5}\s+[A-ZÄÖÜ][a-zäöüß]+)$")
 # U+2013 (en dash) stays an en dash inside prose like "pushed in – no tools": only
 # hyphen-like characters between word characters are folded.
 _HYPHEN_IN_WORD = re.compile(r"(?<=\w)[\u2010\u2011\u2012\u2212](?=\w)")
@@ -63,13 +58,24 @@ _BULLET = re.compile(r"^[-*+]\s+(?=\S)")
 _DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d)")
 _MM2 = re.compile(r"mm2\b")
 _SPACES = re.compile(r" +")
+# Markdown pipe tables: "| Rated current | 24 A |" is a row of cells; "|---|---|" a rule.
+_PIPE_ROW = re.compile(r"^\|(.*)\|$")
+_PIPE_RULE = re.compile(r"^[\s|:\-]+$")
+# Column gaps in text converted from PDFs: a dotted leader ("Part number ....... 92.931")
+# or a run of two or more spaces (not after a sentence's end, not after a section number).
+_LEADER = re.compile(r" ?\.{4,} ?| ?(?:\. ){3,}")
+_GAP = re.compile(r"(?<=[^\s.!?])(?<!^\d)  +(?=\S)|(?<=[.!?])   +(?=\S)")
+_SECTION_NUMBER = re.compile(r"^\d+(?:\.\d+)*\s{2,}")
 
 
-def normalise_text(text: str, markdown: bool = False) -> str:
+def normalise_text(text: str, markdown: bool = False, decimal: bool = True) -> str:
     """Normalise one line of datasheet text (markup removed, units and decimals unified).
 
     ``"0,5 ... 4 mm <sup>2</sup>"`` → ``"0.5 … 4 mm²"``; ``"**Item no.770-101**"`` →
-    ``"Item no.770-101"``; ``"[www.wago.com](http://…)"`` → ``"www.wago.com"``.
+    ``"Item no.770-101"``; ``"[www.wago.com](http://…)"`` → ``"www.wago.com"``; table
+    cells become tab-separated: ``"| Width | 5.2 mm |"``, ``"Width .... 5.2 mm"`` and
+    ``"Width      5.2 mm"`` → ``"Width\t5.2 mm"``. ``decimal=False`` keeps decimal commas
+    (identifiers such as ``PT 2,5`` are shown as printed).
     """
     # Control characters (NUL, ESC, form feed, stray line breaks …) are not datasheet text;
     # a tab is a cell break.
@@ -89,11 +95,21 @@ def normalise_text(text: str, markdown: bool = False) -> str:
     if "$" in text:
         text = _LATEX.sub(r"\1", text)  # inline LaTeX like $I_N = 25$
     text = text.strip()
+    if text.startswith("|"):
+        pipe = _PIPE_ROW.match(text)
+        if pipe:
+            if _PIPE_RULE.match(text):
+                return ""
+            text = "\t".join(cell.strip() for cell in pipe.group(1).split("|"))
+    if "  " in text or ".." in text:
+        text = _LEADER.sub("\t", text)
+        if not _SECTION_NUMBER.match(text):
+            text = _GAP.sub("\t", text)
     if text.startswith("#"):
         text = _HEADING_MARK.sub("", text)
     if markdown:  # list bullets; in PDF text a leading "- " is data (e.g. "- TAE00001V2")
         text = _BULLET.sub("", text)
-    if "," in text:
+    if decimal and "," in text:
         text = _DECIMAL_COMMA.sub(".", text)
     text = text.replace("...", "…")
     if not text.isascii():
@@ -109,29 +125,12 @@ def normalise_text(text: str, markdown: bool = False) -> str:
 
 def is_boilerplate(text: str) -> bool:
     """Whether a normalised line is page furniture (footer, address, URL, page marker)."""
-    return (_BOILERPLATE_START.match(text) is not None
-            or _BOILERPLATE_ANYWHERE.search(text) is not None)
+    starts, anywhere = _furniture()
+    return (starts.match(text) is not None or anywhere.search(text) is not None
+            or _ADDRESS.match(text) is not None)
 
 
-def find_item_number(raw: RawFile, fallback: Path | None = None) -> str:
-    """The datasheet's item number: from ``Item number: …`` / ``Data sheet | Item number``,
-    else from the file name (``770-1252_076-000.md`` → ``770-1252/076-000``).
-
-    Raises ValueError when neither gives one.
-    """
-    for line in raw.lines:
-        match = re.search(r"item number:?\s*(" + ITEM_RE.pattern + ")", line, re.IGNORECASE)
-        if match:
-            return match.group(1)
-    if fallback is not None:
-        stem = fallback.stem.replace("_", "/")
-        match = ITEM_RE.search(stem)
-        if match:
-            return match.group(0)
-    raise ValueError(f"{raw.source}: no item number found in the text or the file name")
-
-
-def normalise(raw: RawFile, path: Path | None = None) -> Document:
+def normalise(raw: RawFile) -> Document:
     """Turn a raw file into a :class:`Document` of kept, normalised lines with provenance.
 
     Blank lines are kept (as empty ``text``) because they separate rows and paragraphs.
@@ -139,9 +138,10 @@ def normalise(raw: RawFile, path: Path | None = None) -> Document:
     a repeated page header or figure caption) or when it repeats the previous kept line;
     except a table cell repeated under a different short row name (the issuer
     ``DEKRA Certification B.V.`` under ``CSA`` and under ``KEMA/KEUR``).
-    Raises ValueError when no item number can be found.
+    The product's identity (item, identifiers, vendor, series, kind) is read from all the
+    raw lines, page furniture included (:func:`.identity.identify`).
     """
-    item = find_item_number(raw, path)
+    identity = identify(raw.lines, raw.source)
     markdown = raw.source.lower().endswith(".md")
     kept: list[Line] = []
     seen: dict[str, set[str]] = {}  # line → the lines that preceded it
@@ -153,7 +153,7 @@ def normalise(raw: RawFile, path: Path | None = None) -> Document:
                 kept.append(Line(raw.source, number, rawline, "", *raw.place(number)))
             continue
         key = text.casefold()
-        describes_item = last.startswith("item no")  # accessory descriptions may repeat
+        describes_item = _names_item(last)  # accessory descriptions may repeat
         new_cell = len(last) < 20 and last not in seen.get(key, {last})
         if key == last or (len(key) >= 20 and key in seen and not describes_item and not new_cell):
             continue
@@ -163,13 +163,17 @@ def normalise(raw: RawFile, path: Path | None = None) -> Document:
         kept.append(Line(raw.source, number, rawline, text, *raw.place(number)))
     while kept and not kept[-1].text:
         kept.pop()
-    title = _title(kept, item)
-    return Document(item=item, source=raw.source, title=title, lines=tuple(kept), sha256=raw.sha256)
+    return Document(item=identity.item, source=raw.source, title=identity.title, lines=tuple(kept),
+                    sha256=raw.sha256, identifiers=identity.identifiers, vendor=identity.vendor,
+                    series=identity.series, kind=identity.kind)
 
 
-def _title(lines: list[Line], item: str) -> str:
-    """The product description line (``Plug; 2-pole; Cod. B; …``) when the sheet has one."""
-    for line in lines[:20]:
-        if line.text.count(";") >= 2:
-            return line.text
-    return item
+def _names_item(text: str) -> bool:
+    """Whether a (lower-case) line starts with an identity label (``item no.: 210-719``)."""
+    return _item_label().match(text) is not None
+
+
+@lru_cache(maxsize=1)
+def _item_label() -> re.Pattern:
+    labels = sorted((l for l in vocabulary().identity_labels if len(l) > 3), key=len, reverse=True)
+    return re.compile("|".join(r"[\W_]*".join(map(re.escape, l.split())) + r"\b" for l in labels))

@@ -1,223 +1,197 @@
-"""Spec table: read attribute/value rows, approvals and accessory lists from a datasheet.
+"""Spec table: the structured content of one datasheet — typed rows, approvals,
+accessories and the product record.
 
-Two row layouts occur. Converted tables (Markdown) separate attribute and value with a tab:
-``Rated current\t25 A``. PDF text runs them together: ``Rated current UL (Use Group B) 20 A``;
-there the value is the trailing quantity (see :mod:`assistant.values`) or, for text values,
-what follows a known attribute name (:data:`KNOWN_ATTRIBUTES`, extended by every attribute
-the corpus's own tab-separated rows name).
+Rows are read by the layout readers (:mod:`.layouts`) from every section that is not an
+approvals or accessory list. Each row keeps its label as printed, split into attribute and
+qualifier (:func:`split_label`), its value parsed into a :class:`Quantity`
+(:mod:`.values`), the standard its section names, and gains the canonical ``feature`` and
+conductor class the vocabulary gives its label (:mod:`assistant.vocabulary`).
 """
 
 from __future__ import annotations
 
 import re
-from .normalising import ITEM_RE
-from ..records import Accessory, Approval, Document, Line, Product, Section, SpecRow, SpecTable
-from .sections import Paragraph, paragraphs
-from .values import TRAILING_VALUE_RE, parse_value
+from functools import lru_cache
 
-# Attribute names of WAGO-style datasheets (the ETIM/eCl@ss-like vocabulary they share).
-KNOWN_ATTRIBUTES = (
-    "Rated voltage", "Rated impulse voltage", "Rated current", "Rated surge voltage",
-    "Legend", "Ratings per", "Note on Contact Resistance", "Connection technology",
-    "Actuation type", "Connectable conductor materials", "Nominal cross section",
-    "Solid conductor", "Solid conductor, push-in termination", "Stranded conductor",
-    "Fine-stranded conductor", "Fine-stranded conductor with ferrule with plastic collar",
-    "Fine-stranded conductor with ferrule without plastic collar",
-    "Fine-stranded conductor with ferrule, push-in termination, from",
-    "Fine-stranded conductor with ferrule", "Strip length", "Total number of connection points",
-    "Total number of potentials", "Number of levels", "Type of wiring", "Note",
-    "Number of jumper slots", "Width", "Height", "Height from upper-edge of DIN-35 rail",
-    "Depth", "Depth from upper-edge of DIN-35 rail", "Design", "Type of mounting",
-    "Marking level", "Color", "Colour", "Insulating material", "Fire load", "Weight",
-    "Product Group", "Packaging type", "Country of origin", "GTIN", "Customs Tariff No.",
-    "Pin spacing", "Coding", "No. of poles", "Number of poles", "Protection class",
-    "Processing temperature", "Continuous operating temperature", "Clamping spring material",
-    "Contact material", "Flammability class per UL94", "Surrounding air temperature",
-    "Limit temperature range", "Number of mating cycles", "Mismating protection",
-    "Conductor entry direction to mating direction", "Marking", "Operating temperature",
-    "Storage temperature", "Conductor connection type", "Contact plating",
-)
-_STANDARD_IN_TITLE = re.compile(r"\bper\s+(.+)$", re.IGNORECASE)
+from ..records import Accessory, Approval, Document, Line, Product, Section, SpecRow, SpecTable
+from ..vocabulary import vocabulary, word_key
+from .identity import looks_like_identifier
+from .layouts import FoundRow, read_rows
+from .sections import paragraphs
+from .values import canonical_unit, parse_value, read_value
+
+# Features whose rows name a conductor class (``Strip length, fine-stranded``).
+CONDUCTOR_FEATURES = ("cross_section", "strip_length", "nominal_cross_section", "conductors_per_clamp")
+_STANDARD = re.compile(r"\bper\s+(.+)$|\b((?:IEC/EN|IEC|EN|UL|CSA|DIN|VDE|ISO)\s+(?:No\.\s*)?\d[\w.\-/]*)\s*$",
+                       re.IGNORECASE)
 _APPROVAL_DATA = re.compile(
     r"^(?P<standard>-|(?:IEC/EN|IEC|EN|UL|CSA|C22\.2|DIN|VDE)\s+(?:No\.\s*)?\d+(?:[-.]\d+)*)"
     r"\s*(?P<rest>.*)$"
 )
 _TABLE_HEADER = re.compile(r"^(logo\b|certificate\b|name$)", re.IGNORECASE)
-_ITEM_NO = re.compile(r"^item no\.?:?\s*(?P<item>" + ITEM_RE.pattern + r")\s*(?P<rest>.*)$",
-                      re.IGNORECASE)
-PRODUCT_KINDS = ("terminal block", "plug", "socket", "connector", "relay", "jumper",
-                 "end plate", "power supply", "marker", "distributor")
+_APPROVAL_WORDS = re.compile(r"approval|certificat|certification", re.IGNORECASE)
+_ACCESSORY_WORDS = re.compile(r"accessor|counterpart|compatible|mating connector|ordering|order separately",
+                              re.IGNORECASE)
 
 
-_NAME_INDEXES: dict[int, tuple[tuple[str, ...], list[tuple[int, dict[str, str]]]]] = {}
+@lru_cache(maxsize=8)
+def known_labels(extra: tuple[str, ...] = ()) -> frozenset[str]:
+    """Label keys that mark where a text value starts when nothing else does: the
+    vocabulary's feature labels of two words or more and its ``[labels]`` list, plus
+    ``extra`` (the labels the corpus's own tables print, :func:`corpus_attributes`)."""
+    vocab = vocabulary()
+    # single feature words ("storage", "cable") are too common to mark a value's start
+    keys = {label for f in vocab.features.values() for label in f.labels if " " in label}
+    keys |= set(vocab.text_labels)
+    keys |= {word_key(x) for x in extra}
+    return frozenset(k for k in keys if k)
 
 
-def _name_index(known: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
-    """Known attribute names grouped by length, longest first: ``[(length, {lower-case
-    name: name})]``, the first of equal names kept. Every row's label is matched against
-    them, and a corpus can name thousands of attributes: looking each length up keeps a
-    spec table linear in its rows (a loop over all names made 60k rows take hours).
-    Cached per ``known`` tuple."""
-    cached = _NAME_INDEXES.get(id(known))
-    if cached is not None and cached[0] is known:
-        return cached[1]
-    groups: dict[int, dict[str, str]] = {}
-    for name in known:
-        if name:
-            groups.setdefault(len(name.lower()), {}).setdefault(name.lower(), name)
-    index = sorted(groups.items(), reverse=True)
-    if len(_NAME_INDEXES) >= 8:
-        _NAME_INDEXES.clear()
-    _NAME_INDEXES[id(known)] = (known, index)
-    return index
-
-
-def split_label(label: str, known: tuple[str, ...] = KNOWN_ATTRIBUTES) -> tuple[str, str]:
+def split_label(label: str, keys: frozenset[str] | None = None) -> tuple[str, str]:
     """Split a row label into (attribute, qualifier).
 
     ``"Rated current UL (Use Group B)"`` → ``("Rated current", "UL (Use Group B)")``;
-    ``"Rated current (Ex e II) with jumper"`` → ``("Rated current", "(Ex e II) with jumper")``.
-    A known attribute name wins; otherwise the qualifier starts at the first parenthesis,
-    acronym (UL, CSA, EN) or ``per``.
+    ``"Rated current (Ex e II) with jumper"`` → ``("Rated current", "(Ex e II) with jumper")``;
+    ``"Operating temperature min"`` → ``("Operating temperature", "min")``.
+    The longest known label (``keys``, default :func:`known_labels` of the vocabulary
+    alone) that the label starts with wins when what follows opens a qualifier (a
+    parenthesis, a capital, ``per``, ``min``/``max``, a comma and a capital); otherwise the
+    qualifier starts at the first parenthesis, acronym (UL, CSA, EN) or ``per``.
     """
     label = label.strip()
-    lowered = label.lower()
-    for length, names in _name_index(known):  # longest known name first
-        name = names.get(lowered[:length])
-        if name is None:
+    words = label.split(" ")
+    keys = known_labels() if keys is None else keys
+    if word_key(label) in keys:
+        return label, ""
+    for n in range(len(words) - 1, 0, -1):
+        head = " ".join(words[:n]).rstrip(",")
+        if word_key(head) not in keys:
             continue
-        head = label[len(name):].strip(" ,")
+        rest = " ".join(words[n:]).strip(" ,")
+        if not rest:
+            break
         # "Note on protection class" is its own attribute; "Rated current UL (…)" is not.
-        if not head or head[0] in "(" or head[0].isupper() or head.startswith("per "):
-            return label[: len(name)].strip(), label[len(name):].strip(" ,")
-    tokens = label.split(" ")
-    for index, token in enumerate(tokens[1:], start=1):
+        if rest[0] in "(" or rest[0].isupper() or rest.startswith("per ") or \
+                word_key(rest).split()[0] in vocabulary().subrow_words:
+            return head, rest
+    for index, token in enumerate(words[1:], start=1):
         if token.startswith("(") or token == "per" or (token.isupper() and len(token) >= 2):
-            return " ".join(tokens[:index]), " ".join(tokens[index:])
+            return " ".join(words[:index]), " ".join(words[index:])
     return label, ""
 
 
-def split_text_row(text: str, known: tuple[str, ...]) -> tuple[str, str] | None:
-    """Split a PDF-text row into (label, value), or None when it does not read as a row.
-
-    The value is the trailing quantity when there is one (``Rated voltage (III / 3) 800 V``);
-    otherwise what follows a known attribute name (``Color blue``).
-    """
-    match = TRAILING_VALUE_RE.search(text)
-    if match and match.start(1) > 0:
-        label = text[: match.start(1)].strip()
-        value = text[match.start(1):].strip()
-        plausible = len(label.split()) <= 10 and not re.search(r"[≙:=]", label)
-        if plausible and label[0].isalpha() and not label.endswith((":", ".")):
-            if re.search(r"\(\d+\)$", label) or not re.search(r"\d$", label):
-                return label, value
-    lowered = text.lower()
-    best = ""
-    for length, names in _name_index(known):  # the longest known name the row starts with
-        if lowered[length:length + 1] == " " and lowered[:length] in names:
-            best = names[lowered[:length]]
-            break
-    if not best:
-        return None
-    # Leading parentheses after the name qualify it: "Note (conductor cross-section) Depending …"
-    rest = text[len(best):].strip()
-    qualifier = re.match(r"^\([^()]*\)\s*", rest)
-    if qualifier and rest[qualifier.end():]:
-        return best + " " + qualifier.group(0).strip(), rest[qualifier.end():].strip()
-    return best, rest
-
-
 def _standard(section: Section) -> str:
-    match = _STANDARD_IN_TITLE.search(section.path[-1])
-    return match.group(1).strip() if match else ""
+    """The standard a section's title names: ``Ratings per IEC/EN 60664-1``,
+    ``Approvals per UL 1059``, ``Rating data UL 1059``."""
+    match = _STANDARD.search(section.path[-1])
+    if not match:
+        return ""
+    return (match.group(1) or match.group(2)).strip()
 
 
-def _row(section: Section, lines: tuple[Line, ...], label: str, value: str,
-         known: tuple[str, ...]) -> SpecRow:
-    attribute, qualifier = split_label(label, known)
+def _dimension(row_quantity) -> str:
+    if row_quantity is None:
+        return ""
+    return vocabulary().dimension(row_quantity.unit) if row_quantity.unit else "count"
+
+
+def make_row(section: Section, found: FoundRow, keys: frozenset[str] | None = None) -> SpecRow:
+    """A typed :class:`SpecRow` from a row a layout found, with its feature and class;
+    ``keys`` are the known labels (:func:`known_labels`)."""
+    attribute, qualifier = split_label(found.label, keys)
+    value = _unit_from_label(found.label, found.value)
     quantity, alternate = parse_value(value)
+    vocab = vocabulary()
+    # the feature's dimension is the value's own: "DIN rail 35 mm" and "35 mm DIN rail" are
+    # text values; "32 A (with 4 mm² …)" and "6 kV … between coil and contacts" are not
+    strict = read_value(value)
+    if strict is not None and re.match(r"\s*[A-Z][A-Za-z]", value[strict.end:]):
+        strict = None
+    feature = vocab.feature_of(found.label, _dimension(strict.quantity if strict else None))
+    if not feature and _APPROVAL_WORDS.search(section.title) and vocab.feature_of(section.path[-1]) == "approvals":
+        feature = "approvals"  # "UL 1977 | Recognized, File E515431" under "Approvals"
+    conductor = vocab.conductor_of(found.label) if feature in CONDUCTOR_FEATURES else ""
+    lines = found.lines
     return SpecRow(
         item=section.item, section=section.title, attribute=attribute, qualifier=qualifier,
-        standard=_standard(section), value=value, quantity=quantity, alternate=alternate,
+        standard=_standard(section), value=found.value, quantity=quantity, alternate=alternate,
         raw=" ".join(line.raw.strip() for line in lines), source=section.source,
-        line_start=lines[0].number, line_end=lines[-1].number,
+        line_start=min(l.number for l in lines), line_end=max(l.number for l in lines),
+        feature=feature, conductor=conductor,
     )
 
 
-def _join_value(lines: tuple[Line, ...]) -> str:
-    """A row's text over several lines: a lower-case start continues the sentence, anything
-    else is a further value (``Push-in`` / ``Open Tool Slot`` → ``Push-in, Open Tool Slot``)."""
-    out = lines[0].text
-    for line in lines[1:]:
-        out += (" " if line.text[:1].islower() or out.endswith(("-", ",")) else ", ") + line.text
-    return out
+def _unit_from_label(label: str, value: str) -> str:
+    """A value as its quantity reads: a unit printed in the label only (``AWG (cULus) |
+    26 - 12``, ``for AWG cables solid 20 ... 14``) applies to a bare number range."""
+    quantity = read_value(value)
+    if quantity is None or quantity.quantity.unit:
+        return value
+    units = {u for w in re.findall(r"[^\s(),]+", label) if len(w) > 1 and (u := canonical_unit(w))}
+    if len(units) == 1:
+        with_unit = f"{value.strip()} {units.pop()}"
+        parsed = read_value(with_unit)
+        if parsed is not None and parsed.quantity.unit and parsed.end >= len(with_unit):
+            return with_unit
+    return value
+
+
+def _with_alternate(row: SpecRow, found: FoundRow) -> SpecRow:
+    """The row above given again in a second unit (``lb-in 4.4 ... 5.3`` under
+    ``Tightening torque N·m 0.5 ... 0.6``): the value and line span grow, the second unit
+    becomes the alternate."""
+    alt, _ = parse_value(found.value)
+    lines = found.lines
+    return SpecRow(
+        item=row.item, section=row.section, attribute=row.attribute, qualifier=row.qualifier,
+        standard=row.standard, value=f"{row.value} / {found.value}", quantity=row.quantity,
+        alternate=row.alternate or alt, raw=row.raw + " " + " ".join(l.raw.strip() for l in lines),
+        source=row.source, line_start=row.line_start, line_end=max(row.line_end, *(l.number for l in lines)),
+        feature=row.feature, conductor=row.conductor,
+    )
 
 
 def _in_approvals(section: Section) -> bool:
-    """Sections under ``Approvals / Certificates`` hold approval tables, not spec rows
-    (``Electrical data › Approvals per UL 1059`` holds rows)."""
-    return section.path[0].lower().startswith("approvals")
+    """A section of approval tables (``Approvals / Certificates › Ship Approvals``,
+    ``Certificates and declarations``); ``Approvals per UL 1059`` holds rated values."""
+    return any(_APPROVAL_WORDS.search(p) and not re.search(r"\bper\b", p, re.IGNORECASE)
+               for p in section.path)
 
 
-def _is_list_section(section: Section) -> bool:
-    return _in_approvals(section) or any(_ITEM_NO.match(line.text) for line in section.lines)
+def _item_line(text: str) -> tuple[str, str] | None:
+    """(identifier, rest) for an accessory line ``Item no.: 210-719 …`` — an identity label
+    followed by an identifier."""
+    key = text.lower()
+    for label in ("item no", "item number", "art. no", "article no", "order no", "part no", "order number"):
+        if key.startswith(label):
+            rest = text[len(label):].lstrip(" .:")
+            token = re.match(r"\S+", rest)
+            if token and looks_like_identifier(token.group(0)):
+                return token.group(0), rest[token.end():].strip()
+    return None
 
 
-def _tab_rows(section: Section, known: tuple[str, ...]) -> list[SpecRow]:
-    rows = []
-    for line in section.lines:
-        cells = [c.strip() for c in line.text.split("\t")]
-        if len(cells) == 2 and all(cells) and not _TABLE_HEADER.match(cells[0]):
-            rows.append(_row(section, (line,), cells[0], cells[1], known))
-    return rows
+def _is_list_section(section: Section, approvals: list[Approval]) -> bool:
+    """Approval lists are not spec rows: an approvals section whose tables gave approval
+    records (a two-column approvals table, ``Approvals | cULus, CSA``, holds rows)."""
+    if not _in_approvals(section):
+        return False
+    two_cells = any(len([c for c in line.text.split("\t") if c]) == 2 for line in section.lines)
+    mine = any(a.line_start >= section.span[0] and a.line_end <= section.span[1] + 40
+               and a.group == section.path[-1] for a in approvals)
+    return mine and not two_cells
 
 
-def _text_rows(section: Section, known: tuple[str, ...]) -> list[SpecRow]:
-    """Rows of a PDF-text section, kept only when most of its paragraphs read as rows
-    (prose sections such as installation notes are not tables)."""
-    paras = [p for p in paragraphs(section) if "\t" not in p.text]
-    found = []
-    for para in paras:
-        # PDF text without blank lines between rows: when most lines read as rows on their
-        # own, each is a row; a line starting in lower case or with a digit continues the
-        # row above (a wrapped value); any other line is text, not a row. Otherwise the
-        # lines are one wrapped row.
-        per_line = [split_text_row(line.text, known) for line in para.lines]
-        if len(para.lines) > 1 and sum(map(bool, per_line)) > len(para.lines) / 2:
-            rows: list[list[Line]] = []
-            for line, split in zip(para.lines, per_line):
-                if split:
-                    rows.append([line])
-                elif rows and rows[-1][-1] is not None and not line.text[:1].isupper():
-                    rows[-1].append(line)
-                else:
-                    rows.append([None])  # a text line closes the row above
-            for lines in rows:
-                if lines[0] is not None:
-                    split = split_text_row(_join_value(tuple(lines)), known)
-                    if split:
-                        found.append((Paragraph(para.section, tuple(lines)), split))
-            continue
-        split = split_text_row(_join_value(para.lines), known)
-        if split:
-            found.append((para, split))
-    if not paras or len(found) < 0.5 * len(paras):
-        return []
-    return [_row(section, para.lines, label, value, known) for para, (label, value) in found]
-
-
-_EQUATION = re.compile(r"^(?:\d+\.\s*)?(?P<label>[A-Z][\w ,\-/()]{2,60}?)\s*=\s*(?P<value>\S.*)$")
-
-
-def _equation_rows(section: Section, known: tuple[str, ...]) -> list[SpecRow]:
-    """``Label = value`` lines in prose, e.g. an installation note's numbered list
-    ``2. Strip length = 9 mm`` or ``1. Strip length, outer insulation = 35 mm (2-pole), …``."""
-    rows = []
-    for line in section.lines:
-        match = _EQUATION.match(line.text)
-        if match:
-            rows.append(_row(section, (line,), match.group("label"), match.group("value"), known))
-    return rows
+def _accessory_row(section: Section, found: FoundRow) -> Accessory | None:
+    """A table row naming another product (``099.02 | Timer module for 95.05 sockets``)."""
+    label = found.label.strip()
+    if found.layout not in ("cells", "matrix") or not looks_like_identifier(label):
+        return None
+    if not re.search(r"[A-Za-z]{3,}", found.value) or parse_value(found.value)[0] is not None:
+        return None
+    line = found.lines[0]
+    return Accessory(item=section.item, group=section.path[-1], item_number=label, description=found.value,
+                     source=section.source, line_start=line.number, line_end=found.lines[-1].number)
 
 
 def _approvals(sections: list[Section]) -> list[Approval]:
@@ -237,10 +211,13 @@ def _approvals(sections: list[Section]) -> list[Approval]:
             group = section.path[-1]
         if not started:
             continue
-        for line in section.lines:
+        header: list[str] = []
+        for line in section.lines if _in_approvals(section) else ():
             cells = [c.strip() for c in line.text.split("\t")]
-            if len(cells) >= 3 and not _TABLE_HEADER.match(cells[0] or cells[1]):
-                out.append(_tab_approval(section, line, group))
+            if len(cells) >= 3 and all(word_key(c) in vocabulary().header_words for c in cells if c):
+                header = [word_key(c) for c in cells]
+            elif len(cells) >= 3 and not _TABLE_HEADER.match(cells[0] or cells[1]):
+                out.append(_tab_approval(section, line, group, header))
         paras = paragraphs(section)
         for index, para in enumerate(paras):
             if "\t" in para.text:
@@ -268,9 +245,20 @@ def _approvals(sections: list[Section]) -> list[Approval]:
     return out
 
 
-def _tab_approval(section: Section, line: Line, group: str) -> Approval:
-    """One tab-separated approvals row: ``Logo | <b>Name</b> Issuer | standard | certificate``."""
+def _tab_approval(section: Section, line: Line, group: str, header: list[str]) -> Approval:
+    """One tab-separated approvals row, by its table's header when it names the columns
+    (``Approval | Issuer | Standard | Certificate``), else the converted layout
+    ``Logo | <b>Name</b> Issuer | standard | certificate``."""
     cells = [c.strip() for c in line.text.split("\t")]
+    if "issuer" in header and len(cells) == len(header):
+        by = dict(zip(header, cells))
+        name = by.get("approval") or by.get("mark") or by.get("name") or cells[0]
+        standard = by.get("standard", "")
+        return Approval(
+            item=section.item, group=group, approval=name, issuer=by.get("issuer", ""),
+            standard="" if standard == "-" else standard,
+            certificate=by.get("certificate") or by.get("certificate name") or "", note="",
+            source=section.source, line_start=line.number, line_end=line.number)
     cells = cells[1:] if not cells[0] else cells
     bold = re.search(r"<b>(.*?)</b>", line.raw)
     name = bold.group(1).strip() if bold else cells[0].split(" ")[0]
@@ -283,78 +271,79 @@ def _tab_approval(section: Section, line: Line, group: str) -> Approval:
     )
 
 
-def _accessories(sections: list[Section]) -> list[Accessory]:
-    """``Item no.: 210-719`` lines with the description on the next non-blank line."""
+def _accessories(sections: list[Section], own: tuple[str, ...] = ()) -> list[Accessory]:
+    """``Item no.: 210-719`` lines (an identity label and an identifier other than the
+    product's own ``own``) with the description after it or on the next non-blank line."""
     out = []
     for section in sections:
         body = [line for line in section.lines if line.text]
         for index, line in enumerate(body):
-            match = _ITEM_NO.match(line.text)
-            if not match:
+            match = _item_line(line.text)
+            if not match or match[0] in own:
                 continue
-            description, last = match.group("rest").strip(), line
-            if not description and index + 1 < len(body) and not _ITEM_NO.match(body[index + 1].text):
+            number, description = match
+            last = line
+            if not description and index + 1 < len(body) and not _item_line(body[index + 1].text):
                 last = body[index + 1]
                 description = last.text
             out.append(Accessory(
-                item=section.item, group=section.path[-1], item_number=match.group("item"),
+                item=section.item, group=section.path[-1], item_number=number,
                 description=description, source=section.source,
                 line_start=line.number, line_end=last.number,
             ))
     return out
 
 
-def _product(doc: Document, sections: list[Section], rows: list[SpecRow]) -> Product:
-    by_attr = {row.attribute.lower(): row for row in rows}
-    color = (by_attr.get("color") or by_attr.get("colour"))
-    family = ""
-    group = by_attr.get("product group")
-    if group:
-        inner = re.search(r"\(([^)]+)\)", group.value)
-        family = inner.group(1) if inner else group.value
-    for index, line in enumerate(doc.lines):
-        if line.text.lower() == "product family":
-            following = [l.text for l in doc.lines[index + 1:] if l.text]
-            family = following[0] if following else family
-            break
-    title_kind = doc.title.split(";")[0].strip().lower() if ";" in doc.title else ""
-    if title_kind:
-        kind = title_kind
-    else:
-        text = " ".join(line.text.lower() for line in doc.lines)
-        # The first kind (in order of PRODUCT_KINDS) the text names repeatedly.
-        kind = next((k for k in PRODUCT_KINDS if text.count(k) >= 3), "")
-    return Product(item=doc.item, source=doc.source, title=doc.title, family=family,
-                   color=color.value if color else "", kind=kind)
+def _product(doc: Document, rows: list[SpecRow]) -> Product:
+    """The product record: the document's identity, colour from the ``color`` row."""
+    color = next((r.value for r in rows if r.feature == "color"), "")
+    return Product(item=doc.item, source=doc.source, title=doc.title, family=doc.series,
+                   color=color, kind=doc.kind, identifiers=doc.identifiers or (doc.item,),
+                   vendor=doc.vendor, series=doc.series)
 
 
 def corpus_attributes(docs: list[tuple[Document, list[Section]]]) -> tuple[str, ...]:
-    """:data:`KNOWN_ATTRIBUTES` plus every attribute named by a tab-separated row in the corpus,
-    so that PDF-text rows of one datasheet split like the converted tables of another."""
-    names = set(KNOWN_ATTRIBUTES)
+    """The row labels the corpus's own tables print (two-cell table rows), so that a text
+    row of one datasheet (``Color blue``) splits like a table row of another
+    (``Color | light turquoise``)."""
+    names: set[str] = set()
     for _doc, sections in docs:
         for section in sections:
-            if not _is_list_section(section):
-                names.update(split_label(row.raw.split("\t")[0])[0] for row in _tab_rows(section, KNOWN_ATTRIBUTES))
+            for line in section.lines:
+                cells = [c.strip() for c in line.text.split("\t") if c.strip()]
+                if len(cells) == 2 and cells[0][:1].isalpha() and len(cells[0].split()) <= 8:
+                    names.add(split_label(cells[0])[0])
     return tuple(sorted(names))
 
 
-def build_spec_table(doc: Document, sections: list[Section],
-                     known: tuple[str, ...] = KNOWN_ATTRIBUTES) -> SpecTable:
+def build_spec_table(doc: Document, sections: list[Section], known: tuple[str, ...] = ()) -> SpecTable:
     """The structured content of one datasheet: rows, approvals, accessories, product.
 
-    Rows come from every section that is not an approvals or accessory list; the approvals
-    and accessory records from those lists.
+    Rows come from every section that is not an approvals or accessory list (see
+    :mod:`.layouts`); ``known`` are the corpus's own table labels
+    (:func:`corpus_attributes`). Approvals and accessories come from those lists.
     """
+    approvals = _approvals(sections)
+    labels = known_labels(known)
     rows: list[SpecRow] = []
+    accessories = _accessories(sections, doc.identifiers)
+    listed = {n for a in accessories for n in range(a.line_start, a.line_end + 1)}
     for section in sections:
-        if _is_list_section(section):
+        if _is_list_section(section, approvals):
             continue
-        rows.extend(_tab_rows(section, known) or _text_rows(section, known)
-                    or _equation_rows(section, known))
+        for found in read_rows(section, labels):
+            if found.lines[0].number in listed:
+                continue  # an accessory's item number and description
+            accessory = _accessory_row(section, found)
+            if accessory is not None:
+                accessories.append(accessory)
+            elif found.alternate and rows and rows[-1].section == section.title:
+                rows[-1] = _with_alternate(rows[-1], found)
+            else:
+                rows.append(make_row(section, found, labels))
     return SpecTable(
-        product=_product(doc, sections, rows),
+        product=_product(doc, rows),
         rows=tuple(rows),
-        approvals=tuple(_approvals(sections)),
-        accessories=tuple(_accessories(sections)),
+        approvals=tuple(approvals),
+        accessories=tuple(accessories),
     )

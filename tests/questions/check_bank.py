@@ -19,7 +19,6 @@ cites are preferred).
 
 from __future__ import annotations
 
-import html
 import json
 import re
 import sys
@@ -27,6 +26,23 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SHEET_DIRS = [ROOT / "corpus", ROOT / "tests" / "data" / "vendors", ROOT / "tests" / "data" / "pdf_sources"]
+# product identifier used in the bank -> its datasheet file (the combined corpus)
+PRODUCT_SHEETS = {
+    "2002-1204": "2002-1204.txt",
+    "770-1252/076-000": "770-1252_076-000.md",
+    "LZS:RT78725": "LZS_RT78725.txt",
+    "HP-09P1N122S00": "HP-09P1N122S00.txt",
+    "1436741": "1436741.txt",
+    "AK950/..-7.5-V": "AK950_..-7.5-V.txt",
+    "S201-C16": "2CDS251001R0164.pdf",
+    "PM25K2PE01": "PM25K2PE01.md",
+    "SPCT2-280/2": "install_manual_p12.txt",
+    "3209510": "3209510.md",
+    "95.05": "relay-socket-datasheet.txt",
+    "MCN116": "MCN116.txt",
+    "1521850000": "1521850000.txt",
+    "92.931.3053.1": "92.931.3053.1.txt",
+}
 KINDS = {"spec", "check", "compare", "passage", "not_found", "filter"}
 HYPHENS = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u00ad"), "-")
 
@@ -42,11 +58,19 @@ def norm(text: str) -> str:
 
 
 def strip_markup(text: str) -> str:
-    """Very rough text of an HTML/markup source (for PDF sources): tags -> space."""
-    text = re.sub(r"<(td|th)[^>]*>", " ", text, flags=re.I)
-    text = re.sub(r"<br\s*/?>|</(p|div|tr|li|h\d)>", "\n", text, flags=re.I)
-    text = re.sub(r"<(?!/?sup)[^>]+>", " ", text)
-    return html.unescape(text)
+    """Text of a PDF's block-markup source (tests/data/pdf_sources/*.blocks): directives and
+    comments dropped, heading marks removed, table cells joined by spaces (as the PDF reads)."""
+    out = []
+    for line in text.splitlines():
+        if line.startswith(("@title:", "@header:", "@footer:")):
+            line = line.split(":", 1)[1].strip()
+        elif line.startswith(("%%", "@")) or re.fullmatch(r"\s*\|?[-|\s]+\|?\s*", line or "x"):
+            continue
+        line = re.sub(r"^#+\s*", "", line)
+        if line.lstrip().startswith("|"):
+            line = " ".join(c.strip() for c in line.strip().strip("|").split("|") if c.strip())
+        out.append(line)
+    return "\n".join(out)
 
 
 _cache: dict[str, tuple[str, list[str]]] = {}
@@ -60,7 +84,13 @@ def sheet(name: str) -> tuple[str, list[str]] | None:
         if not d.is_dir():
             continue
         for p in sorted(d.iterdir()):
-            if p.is_file() and (p.name == name or (d.name == "pdf_sources" and p.stem == stem)):
+            if not p.is_file():
+                continue
+            if d.name == "pdf_sources":
+                hit = p.suffix == ".blocks" and p.stem == stem and name.endswith(".pdf")
+            else:
+                hit = p.name == name and p.suffix != ".pdf"
+            if hit:
                 raw = p.read_text(encoding="utf-8", errors="replace")
                 if d.name == "pdf_sources":
                     raw = strip_markup(raw)
@@ -74,7 +104,7 @@ def main(files: list[str]) -> int:
     problems = 0
     notes = 0
     ids: set[str] = set()
-    product_sheet: dict[str, str] = {}
+    product_sheet: dict[str, str] = dict(PRODUCT_SHEETS)
     paths = [Path(f) for f in files] or sorted(Path(__file__).parent.glob("*.jsonl"))
     records = []
     for path in paths:
@@ -132,6 +162,9 @@ def main(files: list[str]) -> int:
                     bad(path, n, rec, f"expect not in compared sheets: {e!r}")
             continue
         src = rec.get("source")
+        for prod in rec["products"]:
+            if prod in PRODUCT_SHEETS and PRODUCT_SHEETS[prod] != src:
+                bad(path, n, rec, f"product {prod} is in {PRODUCT_SHEETS[prod]}, not {src}")
         s = sheet(src) if src else None
         if s is None:
             bad(path, n, rec, f"source sheet not found: {src!r}")
