@@ -53,8 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--history", action="append", default=[], metavar="QUESTION",
                      help="an earlier question of the conversation (repeatable, oldest first)")
     _paths(ask)
-    ev = sub.add_parser("eval", help="score a question set (JSONL) and print a table per kind")
-    ev.add_argument("file", type=Path, metavar="FILE.jsonl")
+    ev = sub.add_parser("eval", help="score question sets (JSONL) and print a table per kind for each")
+    ev.add_argument("file", type=Path, metavar="FILE.jsonl", nargs="+")
     ev.add_argument("--json", action="store_true", help="also write every answer as JSON lines to stdout")
     ev.add_argument("--recall", type=int, metavar="K", default=0,
                     help="also print recall@K of the passage retriever: fused, dense only, BM25 only")
@@ -149,33 +149,41 @@ def render_answer(answer) -> str:
         lines.append(answer.verdict.upper())
     lines.append(answer.answer)
     for i, c in enumerate(answer.citations, start=1):
-        lines.append(f"  [{i}] {c.source} › {c.section}, lines {c.line_start}–{c.line_end}: {c.quote}")
+        lines.append(f"  [{i}] {c.source} › {c.section}, {c.where}: {c.quote}")
     for c in answer.related:
-        lines.append(f"  related: {c.source} › {c.section}, lines {c.line_start}–{c.line_end}: {c.quote}")
+        lines.append(f"  related: {c.source} › {c.section}, {c.where}: {c.quote}")
     return "\n".join(lines)
 
 
 def _cmd_eval(args) -> int:
-    from .evaluation import read_questions, report, score
+    from .evaluation import identifier_map, read_questions, report, score
 
-    questions = read_questions(args.file)
+    sets = [(path, read_questions(path)) for path in args.file]  # malformed files fail first
     assistant = _open(args)
-    results = []
-    started = time.perf_counter()
-    for q in questions:
-        answer = assistant.ask(q.question, q.history, id=q.id)
-        results.append(score(q, answer, tuple(assistant.tables)))
-        if args.json:
-            print(json.dumps(answer.to_json(), ensure_ascii=False))
-    elapsed = time.perf_counter() - started
-    print(report(results))
-    print(f"answered {len(questions)} questions in {elapsed:.2f} s")
-    if args.recall:
-        from .evaluation import retrieval_recall
+    identifiers = identifier_map(assistant.products())
+    everything_passed = True
+    for path, questions in sets:
+        results = []
+        started = time.perf_counter()
+        for q in questions:
+            answer = assistant.ask(q.question, q.history, id=q.id)
+            results.append(score(q, answer, tuple(assistant.tables), identifiers))
+            if args.json:
+                print(json.dumps(answer.to_json(), ensure_ascii=False))
+        elapsed = time.perf_counter() - started
+        if len(sets) > 1:
+            print(f"== {path}")
+        print(report(results))
+        print(f"answered {len(questions)} questions in {elapsed:.2f} s")
+        if args.recall:
+            from .evaluation import retrieval_recall
 
-        for name, (hit, total) in retrieval_recall(assistant, questions, args.recall).items():
-            print(f"recall@{args.recall} {name:<6} {hit}/{total} = {hit / max(total, 1):.2f}")
-    return 0 if all(r.passed for r in results) else EXIT_ERROR
+            for name, (hit, total) in retrieval_recall(assistant, questions, args.recall).items():
+                print(f"recall@{args.recall} {name:<6} {hit}/{total} = {hit / max(total, 1):.2f}")
+        everything_passed &= all(r.passed for r in results)
+        if len(sets) > 1:
+            print()
+    return 0 if everything_passed else EXIT_ERROR
 
 
 def _cmd_index(args) -> int:
