@@ -191,8 +191,8 @@ class Assistant:
         if not re.search(r"[A-Za-z0-9]", question):
             return refusal.empty(question)
         resolution = self.resolver.resolve(question, history)
-        if resolution.unknown and not resolution.items:
-            return refusal.unknown_product(question, resolution.unknown, sorted(self.tables))
+        if resolution.unknown:
+            return refusal.unknown_product(question, resolution.unknown, resolution.near)
         items = list(resolution.items)
         if not items:
             if len(self.tables) > SMALL_CORPUS:

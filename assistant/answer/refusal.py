@@ -26,11 +26,15 @@ def not_found(question: str, items: tuple[str, ...] | list[str], related: list[C
     return Answer(question, "not_found", text, tuple(items), related=tuple(related[:3]), id=id)
 
 
-def unknown_product(question: str, unknown: tuple[str, ...], known: list[str]) -> Answer:
-    """A part number typed that matches no product: named, with the known ones."""
-    return Answer(question, "not_found",
-                  f"{', '.join(unknown)} is not in the datasheets I have "
-                  f"(known item numbers: {', '.join(known)}). I won't answer from another product.")
+def unknown_product(question: str, unknown: tuple[str, ...], near: tuple[str, ...]) -> Answer:
+    """Part numbers typed that match no product: named, with the closest item numbers the
+    corpus has; no other product's values."""
+    names = ", ".join(unknown)
+    verb = "is" if len(unknown) == 1 else "are"
+    text = f"{names} {verb} not in the datasheets I have, so I won't answer from another product."
+    if near:
+        text += f" Closest item numbers: {', '.join(near)}."
+    return Answer(question, "not_found", text)
 
 
 def clarify(engine: "Assistant", question: str) -> Answer:

@@ -1,108 +1,270 @@
-"""Product resolution: which products a question is about.
+"""Product resolution: which products a question is about — any vendor, any identifier.
 
-Item numbers as users type them (``2002-1204``, ``2002 1204``, ``20021204``, ``770-1252``,
-``the 770 plug``), family, kind and colour hints (``blue TOPJOB S``, ``WINSTA plug``), and the
-conversation so far (a follow-up keeps the product of the last question that named one).
+- **Identifiers as typed**: every identifier a sheet prints (item, order, type numbers, the
+  file stem) is compared with the question's words with case, separators and spaces
+  ignored (``2002 1204``, ``lzs rt78725``, ``pt 2.5``, ``SACC-E-M12FS-5CON``); a typed
+  prefix that ends where the identifier has a separator names it too (``the 770 plug``,
+  ``the AK950``, ``S201``); a ``..`` in an identifier stands for any pole count
+  (``AK950/06-7.5-V`` is an ``AK950/..-7.5-V``).
+- **Vendor, kind and series**: ``the siemens socket``, ``the phoenix connector`` (vendor +
+  product kind, typos forgiven by fuzzy matching), ``the HP series connector``, ``winsta``.
+- **The conversation**: a follow-up keeps the product of the last question that named one.
+- **Unknown part numbers**: a token shaped like a part number (letters and digits mixed,
+  digit groups joined by separators, six digits or more) that names no product is
+  ``unknown``; the answer is then a refusal that names it and lists near matches, never
+  another product's values.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from ..records import Product
+from ..vocabulary import vocabulary, word_key
 from .retrieval import stem, words
 
-# Something typed like an item number: 3–4 digits, optionally more digit groups.
-_ITEMISH = re.compile(r"(?<![\d.,])(\d{3,4}(?:[-\s/]?\d{2,4}){0,3})(?![\d.,]|\s*(?:mm|awg|v\b|a\b|kv|°|n\b|g\b|inch|%))",
-                      re.IGNORECASE)
-_STRICT_ITEM = re.compile(r"^\d{3,4}-\d{3,4}(?:/\d{3}-\d{3,4})?$")
+_STANDARD = re.compile(r"^(?:iec|en|ul|din|vde|csa|iso|nf|bs|ral|pz|ph|sw|no)\d", re.IGNORECASE)
+_NOT_PART = re.compile(
+    r"^(?:ip\d\w?|ip\d\dx?|m\d{1,2}(?:x\d+(?:[.,]\d+)?)?|awg\d+|\d+awg|\d+(?:[.,]\d+)?(?:mm2?|mm²|a|v|vac|vdc|kv|"
+    r"amps?|w|g|nm|hz|c|f|°c|°f|s|ms|in|inch|lbin|x\d+(?:[.,]\d+)?)|v-?\d|ul94|\d+x\d+(?:[.,]\d+)?(?:mm2?)?|"
+    r"[ivx]+/\d|\d{1,2}p|\d{1,5}(?:[.,]\d+)?)$", re.IGNORECASE)
+_STANDARD_WORD = re.compile(r"^(?:iec(?:/en)?|en|ul|din|vde|csa|iso|nf|bs|gb/t|c22\.2|no\.?|file|ral|tr|e)$",
+                            re.IGNORECASE)
+_WORD = re.compile(r"[^\s,;?!()\"']+")
+
+
+def _key(text: str) -> str:
+    """An identifier compared as typed: letters and digits only, lower case."""
+    return re.sub(r"[^0-9a-z]", "", text.lower())
 
 
 @dataclass(frozen=True)
 class Resolution:
-    """Products a question is about; ``unknown`` holds item numbers typed that match no
-    product; ``source`` is ``"question"``, ``"hint"``, ``"history"`` or ``"none"``."""
+    """Products a question is about; ``unknown`` holds part numbers typed that match no
+    product (as typed); ``near`` the items closest to them; ``source`` is ``"question"``,
+    ``"hint"``, ``"history"`` or ``"none"``."""
 
     items: tuple[str, ...]
     unknown: tuple[str, ...]
     source: str
+    near: tuple[str, ...] = ()
 
 
-def _digits(text: str) -> str:
-    return re.sub(r"\D", "", text)
+@dataclass(frozen=True)
+class _Identifier:
+    item: str
+    text: str
+    key: str
+    prefixes: frozenset[str]  # typed beginnings that end at one of its separators
+    pattern: re.Pattern | None  # for identifiers with a ".." wildcard
+
+
+def _identifier(item: str, text: str) -> _Identifier:
+    prefixes, acc = set(), ""
+    for piece in re.split(r"[^0-9A-Za-z]+", text):
+        acc += piece.lower()
+        if len(acc) >= 3 and any(c.isdigit() for c in acc):
+            prefixes.add(acc)
+    pattern = None
+    if ".." in text:
+        parts = [re.escape(_key(p)) for p in text.split("..")]
+        pattern = re.compile("[0-9a-z]{1,3}".join(parts) + "$")
+    return _Identifier(item, text, _key(text), frozenset(prefixes), pattern)
 
 
 class ProductResolver:
-    """Resolves questions against a fixed list of products."""
+    """Resolves questions against a fixed list of products (see the module docstring)."""
 
     def __init__(self, products: list[Product]):
         self.products = products
-        self._digits = {p.item: _digits(p.item) for p in products}
-        self._groups = {p.item: re.findall(r"\d+", p.item) for p in products}
-        self.hints: dict[str, dict[str, float]] = {}
-        for p in products:
-            hint: dict[str, float] = {}
-            for word in words(re.sub(r"[®™]", "", p.family)):
-                if len(word) > 2 and word not in {"special", "series"}:
+        self.by_item = {p.item: p for p in products}
+        self.identifiers = [_identifier(p.item, ident) for p in products
+                            for ident in dict.fromkeys((p.item,) + tuple(p.identifiers))]
+        self.exact: dict[str, set[str]] = {}
+        self.prefix: dict[str, set[str]] = {}
+        for ident in self.identifiers:
+            self.exact.setdefault(ident.key, set()).add(ident.item)
+            for prefix in ident.prefixes:
+                self.prefix.setdefault(prefix, set()).add(ident.item)
+        self.hints: dict[str, dict[str, float]] = {p.item: self._hints(p) for p in products}
+
+    # ------------------------------------------------------------ hints
+
+    @staticmethod
+    def _hints(p: Product) -> dict[str, float]:
+        """Stems that point at a product, with weights: the vendor's first word and the
+        series' distinctive words 2 (a series' first word, words in capitals or with
+        digits: ``TOPJOB``, ``HP``, ``AK950``; not ``compact`` or ``connect``), kind words
+        1, colour 0.5."""
+        hint: dict[str, float] = {}
+        names = []
+        vendor = p.vendor.split()
+        if vendor:
+            names.append(vendor[0])
+        for series in {p.series, p.family}:
+            tokens = re.sub(r"[®™]", "", series).split()
+            names += [t for i, t in enumerate(tokens)
+                      if i == 0 or (t.isupper() and len(t) >= 2) or re.search(r"\d", t)]
+        for name in names:
+            for word in words(name):
+                if (len(word) > 2 or name.lower() == word) and word not in {"special", "series"}:
                     hint[stem(word)] = 2.0
-            for word in words(p.kind):
-                hint.setdefault(stem(word), 1.0)
-            for word in words(p.color):
-                hint.setdefault(stem(word), 0.5)
-            self.hints[p.item] = hint
+        for word in words(p.kind):
+            hint.setdefault(stem(word), 1.0)
+        for word in words(p.color):
+            hint.setdefault(stem(word), 0.5)
+        return hint
+
+    @cached_property
+    def _kind_words(self) -> dict[str, set[str]]:
+        """stem of a word an installer uses for a kind → the items of that kind."""
+        vocab = vocabulary()
+        out: dict[str, set[str]] = {}
+        for p in self.products:
+            kinds = {p.kind} if p.kind else set()
+            for alias, names in vocab.kind_aliases.items():
+                if p.kind in names:
+                    out.setdefault(stem(alias), set()).add(p.item)
+            for kind in kinds:
+                for word in words(kind):
+                    out.setdefault(stem(word), set()).add(p.item)
+        return out
 
     def hint_terms(self, items: tuple[str, ...] | list[str]) -> set[str]:
-        """Stems that name these products (family, kind, colour): not attribute words."""
+        """Stems that name these products (vendor, series, family, kind, colour, the
+        words of their identifiers): not attribute words."""
         out: set[str] = set()
         for item in items:
             out.update(self.hints.get(item, {}))
+            product = self.by_item.get(item)
+            if product is not None:
+                for ident in (product.item, *product.identifiers):
+                    out.update(stem(w) for w in words(ident))
         return out
 
-    def _by_number(self, question: str) -> tuple[list[str], list[str]]:
+    def _by_hint(self, question: str) -> list[str]:
+        """Products named by vendor, series or kind words (vendor and series typos
+        forgiven); only an unambiguous best, or the few products of one vendor."""
+        from rapidfuzz import fuzz
+
+        typed = [w for w in words(question) if len(w) > 1]
+        stems = {stem(w) for w in typed}
+        scores: dict[str, float] = {}
+        for item, hint in self.hints.items():
+            score = 0.0
+            for s, weight in hint.items():
+                if s in stems:
+                    score += weight
+                elif weight >= 2 and len(s) >= 5 and any(
+                        len(w) >= 5 and fuzz.ratio(s, stem(w)) >= 83 for w in typed):
+                    score += weight * 0.9  # "pheonix", "siemen"
+            scores[item] = score
+        best = max(scores.values(), default=0)
+        if best < 1.5:
+            return []
+        top = [item for item, score in scores.items() if score >= best - 1e-9]
+        if len(top) > 1:  # "the phoenix connector": the kind tells the vendor's products apart
+            kinds = {item for s in stems for item in self._kind_words.get(s, ())}
+            narrowed = [item for item in top if item in kinds]
+            top = narrowed or top
+        return top if len(top) <= 3 else []
+
+    # ------------------------------------------------------------ identifiers
+
+    def _by_identifier(self, question: str) -> tuple[list[str], list[str]]:
+        """(items named by identifiers, part numbers typed that name none)."""
+        tokens = [(m.group(0).strip(".:"), m.start()) for m in _WORD.finditer(question)]
         found: list[str] = []
         unknown: list[str] = []
-        for match in _ITEMISH.finditer(question):
-            typed = match.group(1).strip()
-            digits = _digits(typed)
-            hits = [item for item, d in self._digits.items()
-                    if d.startswith(digits) and self._aligned(item, typed)]
-            if hits:
-                found.extend(h for h in hits if h not in found)
-            elif _STRICT_ITEM.match(typed) or (len(digits) >= 7 and "-" in typed):
-                unknown.append(typed)
+        used = [False] * len(tokens)
+        for size in (4, 3, 2, 1):  # the longest run of words that is one identifier first
+            for start in range(len(tokens) - size + 1):
+                if any(used[start:start + size]):
+                    continue
+                run = tokens[start:start + size]
+                typed = " ".join(t for t, _ in run)
+                key = _key(typed)
+                if len(key) < 3 or (size > 1 and not all(_part_like_piece(t) for t, _ in run)):
+                    continue
+                items = self._match(key)
+                if items:
+                    found.extend(i for i in sorted(items) if i not in found)
+                    used[start:start + size] = [True] * size
+        for index, (token, _at) in enumerate(tokens):
+            after_standard = index > 0 and _STANDARD_WORD.match(tokens[index - 1][0])
+            if used[index] or after_standard:
+                continue
+            pair = tokens[index + 1][0] if index + 1 < len(tokens) and not used[index + 1] else ""
+            if looks_like_part_number(token):
+                unknown.append(token)
+            elif pair and token.isupper() and token.isalpha() and len(token) <= 4 and \
+                    re.search(r"\d", pair) and looks_like_part_number(f"{token}{pair}"):
+                unknown.append(f"{token} {pair}")  # "PT 4-TWIN"
+                used[index + 1] = True
         return found, unknown
 
-    def _aligned(self, item: str, typed: str) -> bool:
-        """``770`` names ``770-1252/…`` but ``77`` or ``7701`` do not: the typed digits must
-        end on one of the item number's group boundaries."""
-        digits, total = _digits(typed), ""
-        for group in self._groups[item]:
-            total += group
-            if total == digits:
-                return True
-        return False
+    def _match(self, key: str) -> set[str]:
+        items = set(self.exact.get(key, ()))
+        if not items:
+            items = set(self.prefix.get(key, ()))
+        if not items:
+            items = {i.item for i in self.identifiers if i.pattern is not None and i.pattern.match(key)}
+        return items
 
-    def _by_hint(self, question: str) -> list[str]:
-        stems = {stem(w) for w in words(question)}
-        scores = {item: sum(w for s, w in hint.items() if s in stems) for item, hint in self.hints.items()}
-        best = max(scores.values(), default=0)
-        if best < 1:
-            return []
-        top = [item for item, score in scores.items() if score == best]
-        return top if len(top) == 1 else []
+    def near(self, typed: str, limit: int = 3) -> tuple[str, ...]:
+        """The items whose identifiers are closest to a typed part number (rapidfuzz)."""
+        from rapidfuzz import fuzz, process
+
+        choices = {i.key: i.item for i in self.identifiers}
+        ranked = process.extract(_key(typed), list(choices), scorer=fuzz.ratio, limit=limit * 3)
+        out: list[str] = []
+        for key, score, _ in ranked:
+            if score >= 55 and choices[key] not in out:
+                out.append(choices[key])
+        return tuple(out[:limit])
+
+    # ------------------------------------------------------------ resolving
 
     def resolve(self, question: str, history: tuple[str, ...] | list[str] = ()) -> Resolution:
         """The products a question is about (see the module docstring)."""
-        found, unknown = self._by_number(question)
-        if found or unknown:
-            return Resolution(tuple(found), tuple(unknown), "question")
+        found, unknown = self._by_identifier(question)
+        if unknown:
+            near = tuple(dict.fromkeys(i for u in unknown for i in self.near(u)))
+            return Resolution(tuple(found), tuple(unknown), "question", near)
+        if found:
+            return Resolution(tuple(found), (), "question")
         hinted = self._by_hint(question)
         if hinted:
             return Resolution(tuple(hinted), (), "hint")
         for earlier in reversed(list(history)):
-            found, _unknown = self._by_number(earlier)
+            found, _unknown = self._by_identifier(earlier)
             found = found or self._by_hint(earlier)
             if found:
                 return Resolution(tuple(found), (), "history")
         return Resolution((), (), "none")
+
+
+def _part_like_piece(token: str) -> bool:
+    """A word that can be part of an identifier typed with spaces (``2002 1204``,
+    ``lzs rt78725``, ``pt 2.5``): digits, or a short code, not a word of prose."""
+    return bool(re.search(r"\d", token)) or (len(token) <= 4 and token.isalpha())
+
+
+def looks_like_part_number(token: str) -> bool:
+    """Whether a typed word is shaped like a part number: five or more letters and digits
+    with both in it (``LZS:RT99999``, ``S203-C16``, ``P1MB1PC99``), or digit groups
+    joined by separators (``2002-1299``, ``770-1299/076-000``), or six digits or more;
+    not a quantity, a standard, an IP code or a gauge (``2.5mm2``, ``IEC 60664-1``,
+    ``IP67``, ``14awg``)."""
+    token = token.strip(".,:;!?()[]'\"")
+    key = _key(token)
+    if len(key) < 5 or _NOT_PART.match(token) or _NOT_PART.match(key) or _STANDARD.match(key):
+        return False
+    has_letters, has_digits = bool(re.search(r"[a-z]", key)), bool(re.search(r"\d", key))
+    if has_letters and has_digits:
+        return sum(c.isdigit() for c in key) >= 1 and len(key) >= 5
+    if has_digits and not has_letters:
+        return bool(re.search(r"\d[-/:_]\d", token)) or len(key) >= 6
+    return False
