@@ -23,7 +23,7 @@ from ..index import indexing, store
 from ..index.embedding import Embedder
 from ..ingest.normalising import ANSI_ESCAPE
 from ..records import Answer, Citation, ContextLine, Product, SpecTable
-from . import check, compare, intent, lookup, refusal
+from . import check, compare, intent, lookup, refusal, yesno
 from .gate import unsupported_numbers
 from .matching import Candidate, CandidatesByItem, build_candidates, norm_quote
 from .resolve import ProductResolver
@@ -200,12 +200,14 @@ class Assistant:
             items = list(self.tables)
         wanted = intent.decide(self, question, history, resolution, items)
         if wanted.kind == "check":
-            return check.answer(self, question, items, wanted.qterms)
+            return check.answer(self, wanted.question, items, wanted.qterms, question)
+        if wanted.kind == "yesno":
+            return yesno.answer(self, question, items, wanted)
         if wanted.kind == "overview":
             return lookup.overview(self, question, items)
         if wanted.kind == "compare":
             return compare.answer(self, question, items, wanted.qterms)
-        return lookup.answer(self, question, items, wanted.qterms)
+        return lookup.answer(self, question, items, wanted)
 
 
 def default_paths(index_dir: Path | None, corpus_dir: Path | None) -> tuple[Path, Path | None]:

@@ -18,9 +18,13 @@ if TYPE_CHECKING:
     from .assistant import Assistant
 
 
-def answer(engine: "Assistant", question: str, items: list[str], qterms: list[str]) -> Answer:
+def answer(engine: "Assistant", question: str, items: list[str], qterms: list[str],
+           asked_as: str | None = None) -> Answer:
     """A yes / no / conditional verdict for each product whose sheet has a range to check
-    the question's value against, with the deciding rows cited; a refusal when none has."""
+    the question's value against, with the deciding rows cited; a refusal when none has.
+    ``question`` is the question as read (typos corrected, a follow-up joined to the
+    question before it); ``asked_as`` the question as typed, which the answer carries."""
+    typed = asked_as or question
     asked = fit.asked_value(question)
     results = []
     for item in items:
@@ -30,7 +34,7 @@ def answer(engine: "Assistant", question: str, items: list[str], qterms: list[st
             results.append((item, decided))
     if not results:
         related = [p[0] for p in passage.ranked_passages(engine, question, items, qterms)[:3]]
-        return refusal.not_found(question, tuple(items), related, why=f"no range to check {asked.text} against")
+        return refusal.not_found(typed, tuple(items), related, why=f"no range to check {asked.text} against")
     verdicts, parts, facts, citations, headline = [], [], [], [], ""
     for item, (verdict, lines, rows) in results:
         verdicts.append(verdict)
@@ -42,7 +46,7 @@ def answer(engine: "Assistant", question: str, items: list[str], qterms: list[st
             citations.append(cand.citation)
         headline = headline or f"{verdict}: {rows[0].value}"
     verdict = verdicts[0] if len(set(verdicts)) == 1 else "conditional"
-    return Answer(question, "check", " ".join(parts), tuple(i for i, _ in results), verdict=verdict,
+    return Answer(typed, "check", " ".join(parts), tuple(i for i, _ in results), verdict=verdict,
                   headline=headline, facts=tuple(facts), citations=tuple(citations))
 
 

@@ -16,7 +16,8 @@ from ..records import Quantity, SpecRow
 from ..ingest.values import awg_to_mm2, fahrenheit_to_celsius
 
 _ASKED = re.compile(
-    r"(?P<value>[-+]?\d+(?:[.,]\d+)?)\s*(?P<unit>mm²|mm2|mm\^2|sq\.?\s*mm|square\s+mm|awg|"
+    # not inside an identifier: "770-1252/076-000 a", "RT78725 mm"
+    r"(?<![\w/.])(?<!\d-)(?P<value>[-+]?\d+(?:[.,]\d+)?)\s*(?P<unit>mm²|mm2|mm\^2|sq\.?\s*mm|square\s+mm|awg|"
     r"amps?\b|amperes?\b|a\b|kv\b|volts?\b|v\b|°\s*c|deg(?:rees)?\s*c\b|°\s*f|deg(?:rees)?\s*f\b|"
     r"degrees?\b|mm\b)"
     r"|(?:awg|#)\s*(?P<awg>\d+)",

@@ -7,47 +7,195 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from dataclasses import replace
+
 from ..records import Answer
+from ..vocabulary import vocabulary, word_key
 from . import passage, refusal
-from .matching import Candidate, best_rows, enough, fact, shown
+from ..ingest.values import canonical_unit, parse_all
+from .matching import Candidate, best_rows, enough, fact, is_note, shown
+from .retrieval import coverage
 
 if TYPE_CHECKING:
     from .assistant import Assistant
+    from .intent import Intent
 
-PROCEDURAL = re.compile(
-    r"^\s*(how\s+(do|can|should|would|to|must|is|are)\b|what('s|\s+is)\s+the\s+(procedure|way|"
-    r"right way)|explain|describe|instructions?|steps?\b|procedure)", re.IGNORECASE)
-
-
-def answer(engine: "Assistant", question: str, items: list[str], qterms: list[str]) -> Answer:
-    """The spec rows or passage that cover the question's key terms best, else a refusal
-    with the closest passages as related."""
-    spec = {item: best_rows(engine.candidates.get(item, []), qterms, question) for item in items}
+def answer(engine: "Assistant", question: str, items: list[str], intent: "Intent") -> Answer:
+    """A lookup: the rows of the feature the question names (feature first: a product
+    whose sheet has no row of that feature does not answer from another row), else the
+    spec rows or passage that cover the question's key terms best, else a refusal with the
+    closest passages as related. ``intent`` gives the features, terms and kind."""
+    qterms = intent.qterms
+    question_read = intent.question or question
+    if intent.kind == "meaning":
+        return meaning(engine, question, items, intent)
+    if intent.kind == "procedure":
+        return procedure(engine, question, items, intent)
+    if intent.features:
+        chosen: dict[str, list[Candidate]] = {}
+        best_cov = 0.0
+        for item in items:
+            rows = feature_rows(engine, item, intent)
+            row_cov = max((coverage(qterms, set(c.all_terms)) for c in rows), default=0.0)
+            # a row the question describes better than its feature word does ("which
+            # distributor with 3 locking levers", "what temp can the insulating parts take")
+            cov, other = best_rows(engine.candidates.get(item, []), qterms, question_read)
+            if other and other[0] not in rows and cov >= 0.75 and cov >= row_cov + 0.34 and enough(cov, qterms):
+                rows, row_cov = other, cov
+            if rows:
+                chosen[item] = rows
+                best_cov = max(best_cov, row_cov)
+        if chosen and best_cov >= 1.0 - 1e-9:
+            return spec_answer(question, chosen, items)
+        paras = passage.ranked_passages(engine, question_read, items, qterms)
+        if chosen:
+            # a passage that covers every key term beats rows that cover few of them
+            # ("what are the jumper contacts made of" → the jumper paragraph)
+            if paras and paras[0][1] >= 1.0 - 1e-9 and best_cov < 0.5:
+                return passage.answer(question, paras)
+            return spec_answer(question, chosen, items)
+        # no sheet prints the feature: a passage may still state it in so many words
+        named = [p for p in paras if _names_feature(p[0].quote, intent)]
+        if named and enough(named[0][1], qterms):
+            return passage.answer(question, named)
+        return refusal.not_found(question, tuple(items), [p[0] for p in paras[:3]])
+    spec = {item: best_rows(engine.candidates.get(item, []), qterms, question_read) for item in items}
     spec_cov = max((cov for cov, _ in spec.values()), default=0.0)
-    procedural = bool(PROCEDURAL.search(question))
 
     def answered() -> dict[str, list[Candidate]]:
         return {item: rows for item, (cov, rows) in spec.items() if enough(cov, qterms) and rows}
 
-    if not procedural and spec_cov >= 1.0 - 1e-9:
+    if spec_cov >= 1.0 - 1e-9:
         # the spec table covers every key term: no passage can cover more, so the
         # answer is the same without retrieval (and needs no embedding model)
-        return spec_answer(question, answered())
-    paras = passage.ranked_passages(engine, question, items, qterms)
+        return spec_answer(question, answered(), items)
+    paras = passage.ranked_passages(engine, question_read, items, qterms)
     passage_cov = paras[0][1] if paras else 0.0
-    if procedural and enough(passage_cov, qterms):
-        return passage.answer(question, paras)
     if enough(spec_cov, qterms) and spec_cov >= passage_cov - 1e-9:
-        return spec_answer(question, answered())
+        return spec_answer(question, answered(), items)
     if enough(passage_cov, qterms):
         return passage.answer(question, paras)
     if enough(spec_cov, qterms):
-        return spec_answer(question, answered())
+        return spec_answer(question, answered(), items)
     return refusal.not_found(question, tuple(items), [p[0] for p in paras[:3]])
 
 
-def spec_answer(question: str, answered: dict[str, list[Candidate]]) -> Answer:
-    """A ``spec`` answer from the chosen candidates of each product (item → candidates)."""
+def procedure(engine: "Assistant", question: str, items: list[str], intent: "Intent") -> Answer:
+    """How / where / why / when: the passage that answers, recall first (see
+    :func:`.passage.procedure_passages`); a spec row only when it covers the question
+    fully; else a refusal with the closest passages as related."""
+    question_read = intent.question or question
+    paras = passage.procedure_passages(engine, question_read, items, intent.qterms)
+    if paras:
+        return passage.answer(question, paras, by_score=True)
+    spec = {item: best_rows(engine.candidates.get(item, []), intent.qterms, question_read) for item in items}
+    full = {item: rows for item, (cov, rows) in spec.items() if cov >= 1.0 - 1e-9 and rows}
+    if full and intent.qterms:
+        return spec_answer(question, full, items)
+    related = passage.ranked_passages(engine, question_read, items, intent.qterms)
+    return refusal.not_found(question, tuple(items), [p[0] for p in related[:3]])
+
+
+def meaning(engine: "Assistant", question: str, items: list[str], intent: "Intent") -> Answer:
+    """What a symbol or abbreviation printed on the sheet means: the rows (legend and note
+    rows first) and passages that contain it."""
+    symbol = normalise_for_search(intent.symbol)
+    chosen: dict[str, list[Candidate]] = {}
+    if len(symbol) >= 1:
+        for item in items:
+            rows = [c for c in engine.candidates.get(item, [])
+                    if symbol in normalise_for_search(f"{c.label} {c.value}")]
+            rows.sort(key=lambda c: (not is_note(c.attribute) and not vocabulary().is_note(c.attribute),
+                                     c.order))
+            if rows:
+                chosen[item] = rows[:2]
+    if chosen:
+        return spec_answer(question, chosen, items)
+    return answer(engine, question, items, replace(intent, kind="lookup"))
+
+
+def normalise_for_search(text: str) -> str:
+    """Text compared for a symbol: lower case, no spaces (``III / 3`` finds ``(III/3)``)."""
+    return re.sub(r"\s+", "", text.lower())
+
+
+def _names_feature(text: str, intent: "Intent") -> bool:
+    key = f" {word_key(text)} "
+    return any(f" {hit.phrase} " in key for hit in intent.features if len(hit.phrase.split()) >= 2)
+
+
+_STANDARD_WORDS = ("ul", "csa", "iec", "en", "ex", "atex", "iecex", "vde", "cul", "culus", "cur", "curus",
+                   "din", "nec", "uimp")
+
+
+def feature_rows(engine: "Assistant", item: str, intent: "Intent") -> list[Candidate]:
+    """The rows of ``item`` that answer the feature the question names: its rows of the
+    best-named feature(s), narrowed to the standard or approval body the question names
+    (``UL current rating`` → the UL rows; none → the sheet doesn't say), to the conductor
+    class (``fine-stranded with ferrule``), without the rows a negation excludes
+    (``no jumper``), then by the question's other terms. Empty when the sheet has none."""
+    if not intent.features:
+        return []
+    hits = intent.features
+    if any(h.feature != "approvals" for h in hits):
+        hits = [h for h in hits if h.feature != "approvals"]  # "UL current": UL qualifies
+    top = hits[0].words
+    wanted = {h.feature for h in hits if h.words == top}
+    cands = [c for c in engine.candidates.get(item, [])
+             if (c.row is not None and c.row.feature in wanted)
+             or ("approvals" in wanted and c.kind == "approval")]
+    if not cands:
+        return []
+    question = intent.question.lower()
+    typed = set(word_key(question).split())
+    named_standards = [w for w in _STANDARD_WORDS if w in typed and w not in _feature_words(wanted)]
+    if named_standards:
+        def names(c: Candidate) -> bool:
+            said = set(word_key(f"{c.label} {c.citation.section} {c.row.standard if c.row else ''}").split())
+            return any(w in said for w in named_standards)
+
+        cands = [c for c in cands if names(c)]
+        if not cands:
+            # a rating printed in an approvals list ("CSA | 300 V 20 A AWG 26 ... 12")
+            dimensions = {vocabulary().features[f].dimension for f in wanted}
+            cands = [c for c in engine.candidates.get(item, []) if c.row is not None and names(c)
+                     and any(vocabulary().dimension(q.unit) in dimensions for q in parse_all(c.value))]
+    for negated in re.findall(r"\b(?:no|without|w/o|excluding|not)\s+(?:an?\s+|the\s+)?([a-z]{3,})", question):
+        # "without packing": not the rows with (or including) it; "excluding packing" rows stay
+        def keeps(c: Candidate) -> bool:
+            label = c.label.lower()
+            if re.search(rf"\b(?:excluding|without|w/o|no)\s+{negated}", label):
+                return True
+            return negated not in label
+        cands = [c for c in cands if keeps(c)] or cands
+    asked_units = {u for w in re.findall(r"[a-z°²]+", question) if (u := canonical_unit(w)) and len(w) > 1}
+    if asked_units:  # "strip length in inches": the row printed in inches
+        in_unit = [c for c in cands if c.row is not None and c.row.quantity is not None
+                   and (c.row.quantity.unit in asked_units or (c.row.alternate and c.row.alternate.unit in asked_units))]
+        cands = in_unit or cands
+    conductor = vocabulary().conductor_of(intent.question)
+    if conductor and any(c.row is not None and c.row.conductor for c in cands):
+        same = [c for c in cands if c.row is not None and c.row.conductor == conductor]
+        if not same:
+            return []
+        cands = same
+    if not cands:
+        return []
+    _cov, rows = best_rows(cands, intent.qterms, intent.question)
+    return rows or cands
+
+
+def _feature_words(features: set[str]) -> set[str]:
+    words: set[str] = set()
+    for fid in features:
+        for phrase in vocabulary().question_words.get(fid, ()):
+            words.update(phrase.split())
+    return words
+
+
+def spec_answer(question: str, answered: dict[str, list[Candidate]], asked: list[str] | None = None) -> Answer:
+    """A ``spec`` answer from the chosen candidates of each product (item → candidates);
+    products asked about (``asked``) whose sheets do not give it are named."""
     parts, facts, citations = [], [], []
     for item, rows in answered.items():
         # the same value printed again elsewhere in the sheet ("Strip length 9 mm" in
@@ -60,7 +208,11 @@ def spec_answer(question: str, answered: dict[str, list[Candidate]]) -> Answer:
             facts.append(fact(c))
             citations.append(c.citation)
     first = next(iter(answered.values()))[0]
-    return Answer(question, "spec", ". ".join(parts) + ".", tuple(answered),
+    missing = [i for i in (asked or []) if i not in answered]
+    text = ". ".join(parts) + "."
+    if missing and len(asked or []) > 1:
+        text += f" The datasheet of {', '.join(missing)} does not give this."
+    return Answer(question, "spec", text, tuple(answered),
                   headline=first.value if first.kind != "accessory" else first.value.split(" ")[0],
                   facts=tuple(facts), citations=tuple(citations))
 

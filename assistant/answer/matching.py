@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
+from pathlib import Path
 
-from ..records import Citation, Fact, SpecRow, SpecTable
+from ..records import Approval, Citation, Fact, SpecRow, SpecTable
 from . import fit
 from .retrieval import coverage, expand, stem, terms, words
 
@@ -36,6 +37,7 @@ class Candidate:
     citation: Citation
     row: SpecRow | None
     order: int
+    approval: Approval | None = None
 
     @cached_property
     def attribute_terms(self) -> frozenset[str]:
@@ -93,8 +95,8 @@ def build_candidates(table: SpecTable, cite: Callable[[str, str, str, int, int],
             item, "approval", "Approval", label, a.certificate + (f" {a.note}" if a.note else ""),
             frozenset(terms(text)), frozenset(terms(text + " " + a.certificate)),
             frozenset(terms(f"{a.approval} {a.standard}")),
-            cite(item, a.source, f"Approvals / Certificates › {a.group}", a.line_start, a.line_end),
-            None, order))
+            cite(item, a.source, a.group, a.line_start, a.line_end),
+            None, order, a))
     for order, acc in enumerate(table.accessories, start=len(out)):
         text = f"{acc.group} accessory item {acc.description}"
         out.append(Candidate(
@@ -168,7 +170,8 @@ def shown(c: Candidate) -> str:
         extra = f" ({c.row.standard})" if c.row.standard and c.row.standard not in c.label else ""
         return f"{c.label} {c.value}{extra}"
     if c.kind == "approval":
-        return f"{c.label} {c.value}"
+        who = ", ".join(x for x in (c.approval.issuer, c.approval.standard) if x) if c.approval else ""
+        return f"{c.label} {c.value}" + (f" ({who})" if who else "")
     return f"{c.label}: {c.value}"
 
 
@@ -176,3 +179,139 @@ def fact(c: Candidate) -> Fact:
     """The :class:`Fact` a candidate contributes to an answer."""
     return Fact(c.item, c.attribute, c.value, c.citation.section, c.citation.source, c.citation.line_start,
                 c.row.qualifier if c.row else "")
+
+
+# ---------------------------------------------------------------- the fused attribute scorer
+#
+# A question's concept is matched to rows by several signals, fused with these weights
+# (calibrated on tests/questions/tune.jsonl; the holdout is never used to set them):
+WEIGHTS = {
+    "feature": 2.0,     # the question names the row's canonical feature (vocabulary words)
+    "coverage": 1.0,    # share of the question's key terms found in the row (stems, synonyms)
+    "label": 0.5,       # share found in the row's label alone
+    "extra": -0.02,     # per label word the question did not ask for
+}
+SPELLING_CUTOFF = 80    # rapidfuzz ratio above which an unknown word is read as a known one
+FEATURE_MIN = 1         # words of a feature phrase a question must contain to name it
+
+
+@dataclass(frozen=True)
+class FeatureHit:
+    """A canonical feature a question names: its id, the words of the phrase that named
+    it (longer phrases name more surely), and the phrase."""
+
+    feature: str
+    words: int
+    phrase: str
+
+
+def _feature_phrases() -> dict[str, list[tuple[str, str]]]:
+    """first word → [(phrase, feature)] for every question word and label phrase of every
+    feature (word keys; single letters left out: "a", "v" name units, not features)."""
+    from ..vocabulary import vocabulary
+
+    cached = getattr(_feature_phrases, "_cache", None)
+    if cached is not None:
+        return cached
+    table: dict[str, list[tuple[str, str]]] = {}
+    for fid, phrases in vocabulary().question_words.items():
+        for phrase in phrases:
+            if len(phrase) < 2 or phrase.isdigit():
+                continue
+            table.setdefault(phrase.split()[0], []).append((phrase, fid))
+    _feature_phrases._cache = table
+    return table
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+def detect_features(question: str, ignore: frozenset[str] = frozenset()) -> list[FeatureHit]:
+    """The canonical features a question names, best first: every vocabulary phrase found
+    in the question's words (plurals read as singular); a feature scores the words of its
+    longest phrase, and a phrase inside a longer one found for another feature does not
+    count ("short circuit current" names the breaking capacity, not the rated current).
+    ``ignore`` are word keys naming the product (its vendor, kind, series)."""
+    from ..vocabulary import word_key
+
+    words = [_singular(w) for w in word_key(question).split()]
+    table = _feature_phrases()
+    spans: list[tuple[int, int, str, str]] = []  # (start, end, phrase, feature)
+    for start, word in enumerate(words):
+        for phrase, fid in table.get(word, []) + table.get(word + "s", []):
+            size = len(phrase.split())
+            typed = words[start:start + size]
+            if [_singular(w) for w in phrase.split()] == typed and not (size == 1 and word in ignore):
+                spans.append((start, start + size, phrase, fid))
+    # a phrase inside a longer phrase of another feature is part of that one
+    kept = [s for s in spans if not any(o[0] <= s[0] and s[1] <= o[1] and (o[1] - o[0]) > (s[1] - s[0])
+                                        and o[3] != s[3] for o in spans)]
+    best: dict[str, FeatureHit] = {}
+    for start, end, phrase, fid in kept:
+        if fid not in best or end - start > best[fid].words:
+            best[fid] = FeatureHit(fid, end - start, phrase)
+    return sorted(best.values(), key=lambda h: -h.words)
+
+
+def spelling_lexicon(texts: list[str]) -> frozenset[str]:
+    """Words a question may mean when it misspells one: the vocabulary's feature words and
+    label phrases, its synonyms, and the words of the given texts (row labels, section
+    titles of the products asked about)."""
+    from ..vocabulary import vocabulary, word_key
+
+    words: set[str] = set()
+    vocab = vocabulary()
+    for phrases in vocab.question_words.values():
+        for phrase in phrases:
+            words.update(phrase.split())
+    for group in vocab.synonym_groups:
+        words.update(word_key(group).split())
+    for text in texts:
+        words.update(word_key(text).split())
+    return frozenset(w for w in words if len(w) >= 4 and w.isalpha())
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """Whole words of the embedding model's WordPiece vocabulary (``vocab.txt`` of the
+    installed all-MiniLM-L6-v2): a real word there is never "corrected" (``resistant`` stays
+    ``resistant``, it is no typo of ``resistance``)."""
+    from ..index.embedding import _model_path
+
+    try:
+        text = (Path(_model_path()) / "vocab.txt").read_text(encoding="utf-8")
+    except OSError:
+        return frozenset()
+    return frozenset(w for w in text.split() if w.isalpha())
+
+
+def correct_spelling(question: str, lexicon: frozenset[str], keep: frozenset[str] = frozenset()) -> str:
+    """The question with misspelt words replaced by the closest lexicon word
+    (``"wat strp lenght"`` → ``"wat strip length"``): a word of four letters or more that is
+    not in the lexicon, not an English word (:func:`english_words`), not a stopword and
+    not in ``keep`` (vendor names) becomes the lexicon word with the best rapidfuzz ratio ≥
+    ``SPELLING_CUTOFF``; a four-letter word missing one letter of a five-letter lexicon
+    word (``strp``) becomes that word when only one fits."""
+    from rapidfuzz import fuzz, process
+
+    from .retrieval import STOPWORDS
+
+    english = english_words()
+
+    def fix(match: re.Match) -> str:
+        word = match.group(0)
+        lower = word.lower()
+        if len(lower) < 4 or lower in lexicon or lower in STOPWORDS or lower in keep or not lower.isalpha():
+            return word
+        if _singular(lower) in lexicon or lower in english:
+            return word
+        found = process.extractOne(lower, lexicon, scorer=fuzz.ratio, score_cutoff=SPELLING_CUTOFF)
+        if found is None and len(lower) == 4:
+            # a dropped letter: "strp" → "strip"
+            near = [w for w in lexicon if len(w) == 5 and w[0] == lower[0] and fuzz.ratio(lower, w) >= 88
+                    and all(c in w for c in lower)]
+            found = (near[0], 88, None) if len(near) == 1 else None
+        return found[0] if found else word
+
+    return re.sub(r"[A-Za-zäöüß]+", fix, question)

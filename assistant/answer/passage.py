@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import re
+
+import numpy as np
+
 from ..ingest.sections import passages
 from ..records import Answer, Citation, Section
 from .matching import norm_quote
@@ -50,11 +54,11 @@ def ranked_passages(engine: "Assistant", question: str, items: list[str], qterms
     return out
 
 
-def answer(question: str, paras: list[Ranked]) -> Answer:
-    """The passage answer: the best-covering passages quoted (two at most in the text),
-    the top three cited."""
+def answer(question: str, paras: list[Ranked], by_score: bool = False) -> Answer:
+    """The passage answer: the best-covering passages (``by_score``: the best-ranked
+    ones) quoted, two at most in the text, the top three cited."""
     best_cov = paras[0][1]
-    good = [p for p in paras if p[1] >= best_cov - 1e-9][:3]
+    good = paras[:2] if by_score else [p for p in paras if p[1] >= best_cov - 1e-9][:3]
     cited = [c for c, _cov, _s in paras[:3]]
     for cit, _cov, _s in good:
         if cit not in cited:
@@ -62,3 +66,57 @@ def answer(question: str, paras: list[Ranked]) -> Answer:
     text = " ".join(f"{c.product} ({c.section}, {c.where}): “{c.quote}”" for c, _, _ in good[:2])
     products = tuple(dict.fromkeys(c.product for c in cited[:3]))
     return Answer(question, "passage", text, products, citations=tuple(cited))
+
+
+# Recall first for procedures: a passage answers when its chunk is close in meaning to the
+# question (dense similarity of the question to the chunk, MiniLM unit vectors) or covers
+# its key terms; calibrated on tests/questions/tune.jsonl.
+DENSE_MIN = 0.42        # chunk similarity from which a passage may answer without term overlap
+DENSE_WEIGHT, COVERAGE_WEIGHT = 1.0, 0.6
+_HEADING_ONLY = re.compile(r"^[^.!?:;]{0,60}[:.]?$")
+
+
+def procedure_passages(engine: "Assistant", question: str, items: list[str], qterms: list[str]) -> list[Ranked]:
+    """Passages that answer a how / where / why / when question, best first: the top
+    chunks of fused retrieval within the products, each passage scored by its chunk's
+    dense similarity to the question and its key-term coverage; a passage answers when the
+    similarity reaches ``DENSE_MIN`` and it shares a key term, or it covers enough of
+    them. A bare heading or caption is never an answer by itself; table rows are answered
+    from the spec table."""
+    vector = engine.query_vector(question)
+    hits = engine.retriever.search(question, items, vector, k=8)
+    if not hits:
+        return []
+    ids = np.asarray([h.chunk_id for h in hits])
+    similarity = engine.retriever.dense_scores(vector, ids)
+    ranked = []
+    for hit, sim in zip(hits, similarity):
+        chunk = engine.index.chunks[hit.chunk_id]
+        section = Section(chunk.item, chunk.source, tuple(chunk.section.split(" › ")),
+                          tuple(engine.index.lines(chunk.source, chunk.line_start, chunk.line_end)))
+        for para in passages(section):
+            text = para.text
+            if "\t" in text or (len(text.split()) <= 8 and _HEADING_ONLY.match(text) and len(para.lines) == 1):
+                continue
+            cov = coverage(qterms, set(terms(text + " " + chunk.section))) if qterms else 0.0
+            close = float(sim) >= DENSE_MIN and cov > 0
+            if not (close or enough_terms(cov, qterms)):
+                continue
+            citation = engine.citation(chunk.item, chunk.source, chunk.section, para.span[0], para.span[1],
+                                       norm_quote(text))
+            ranked.append((citation, cov, DENSE_WEIGHT * float(sim) + COVERAGE_WEIGHT * cov))
+    ranked.sort(key=lambda r: -r[2])
+    seen, out = set(), []
+    for cit, cov, score in ranked:
+        key = (cit.source, cit.line_start, cit.quote)
+        if key not in seen:
+            seen.add(key)
+            out.append((cit, cov, score))
+    return out
+
+
+def enough_terms(cov: float, qterms: list[str]) -> bool:
+    """Enough key terms covered (see :func:`.matching.enough`)."""
+    from .matching import enough
+
+    return enough(cov, qterms)

@@ -14,6 +14,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from ..vocabulary import vocabulary
+
 # Words that carry no attribute meaning in an installer's question.
 STOPWORDS = frozenset("""
 a an the of for to in on at by from into onto with without and or nor but if then than so
@@ -34,47 +36,6 @@ available offered exist exists two both three either neither again working
 # Kept as query terms although short: they distinguish qualifiers ("Use Group B", "Ex e II").
 SHORT_TERMS = frozenset({"ul", "ex", "en", "ip", "b", "c", "e", "i", "ii", "iii", "iec", "csa"})
 
-# Groups of words an installer uses for the same datasheet notion (matched on stems).
-SYNONYM_GROUPS = (
-    "current amp amps ampere amperes amperage ampacity",
-    "voltage volt volts",
-    "strip stripping stripped insulation",
-    "width wide wider widest narrow narrower broad thick thickness",
-    "height high tall taller",
-    "depth deep deeper",
-    "weight weigh weighs heavy heavier lighter mass",
-    "length long longer",
-    "conductor wire wires cable lead cord",
-    "cross section size gauge awg mm² thick",
-    "color colour",
-    "material made",
-    "insulating housing",
-    "temperature temp hot cold heat ambient",
-    "protection ip ingress",
-    "approval approvals certificate certificates certification certified cert approved",
-    "counterpart mating mate matching female male",
-    "tool screwdriver",
-    "remove removal release releasing take out extract detach disconnect unplug loosen",
-    "attach attaching mount mounting latch fix fasten install installing assemble",
-    "insert inserting connect connecting termination terminate terminating",
-    "code coding key keying",
-    "spacing pitch",
-    "pole poles way ways",
-    "cycle cycles often",
-    "lock locked locking",
-    "price cost costs",
-    "fine-stranded flexible",
-    "solid rigid",
-    "ferrule ferrules sleeve sleeves",
-    "jumper jumpers bridge bridges commoning",
-    "gtin ean barcode",
-    "origin country",
-    "tariff customs",
-    "distance clearance",
-    "live energized",
-    "continuous continuously permanent longterm",
-    "processing installation",
-)
 
 
 @lru_cache(maxsize=1)
@@ -124,9 +85,10 @@ def key_terms(text: str, ignore: set[str] = frozenset()) -> list[str]:
 
 @lru_cache(maxsize=1)
 def synonyms() -> dict[str, frozenset[str]]:
-    """stem → the stems of its synonym group (itself included)."""
+    """stem → the stems of its synonym group (itself included); the groups are the
+    vocabulary's ``[synonyms]`` (``assistant/vocabulary/vocabulary.toml``)."""
     table: dict[str, set[str]] = {}
-    for group in SYNONYM_GROUPS:
+    for group in vocabulary().synonym_groups:
         stems = {stem(w) for w in words(group)}
         for s in stems:
             table.setdefault(s, set()).update(stems)

@@ -102,6 +102,10 @@ class Vocabulary:
             self.note_prefixes: tuple[str, ...] = tuple(word_key(x) for x in data["notes"]["prefixes"])
             self.text_labels: tuple[str, ...] = tuple(word_key(x) for x in data.get("labels", {}).get("known", ()))
             self.synonym_groups: tuple[str, ...] = tuple(data["synonyms"]["groups"])
+            approvals = data.get("approvals", {})
+            self.approval_marks: tuple[str, ...] = tuple(approvals.get("marks", ()))
+            self.approval_groups: dict[str, tuple[str, ...]] = {
+                word_key(k): tuple(v) for k, v in approvals.get("groups", {}).items()}
         except (KeyError, TypeError, AttributeError) as exc:
             raise ValueError(f"{DATA_FILE}: vocabulary section or key missing or malformed ({exc!r})") from exc
 
@@ -238,8 +242,11 @@ class Vocabulary:
 
     @cached_property
     def question_words(self) -> dict[str, tuple[str, ...]]:
-        """feature id → the words and label phrases that name it in a question."""
-        return {f.id: tuple(dict.fromkeys(f.words + f.labels)) for f in self.features.values()}
+        """feature id → the words and label phrases that name it in a question (labels of
+        two words or more: a single label word like "conductor" or "housing" names no
+        feature in a question by itself unless it is among the feature's words)."""
+        return {f.id: tuple(dict.fromkeys(f.words + tuple(l for l in f.labels if " " in l)))
+                for f in self.features.values()}
 
 
 @lru_cache(maxsize=1)

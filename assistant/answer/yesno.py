@@ -1,0 +1,203 @@
+"""Yes/no questions without a value: a verdict and the row that decides it.
+
+- **Approvals** (``is it UL listed?``, ``approved for ships?``): the marks the question
+  names (or a purpose the vocabulary's ``[approvals.groups]`` turns into marks) are looked
+  up in the sheet's approval records and rows, and in its text: a sentence that says the
+  product is *not* approved to it decides ``no``; found → ``yes``; a sheet whose approvals
+  do not name it → "the datasheets don't say" (with the approvals it does list).
+- **Boolean rows** (``is it shielded?`` → ``shielded: Yes``; ``is the terminal removable?``
+  → ``removable terminal No``): the row's own yes / no.
+- **Text rows** of the feature the question names (``can I use aluminium wire?`` →
+  ``Connectable conductor materials Copper`` → no; ``is it blue?`` → ``Color blue`` → yes):
+  yes when the value states what is asked, no when the row's short value states something
+  else.
+
+Anything else is answered as a lookup (the value, without a verdict).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from ..records import Answer
+from ..vocabulary import vocabulary, word_key
+from . import lookup, refusal
+from .matching import Candidate, best_rows, enough, fact, shown
+
+if TYPE_CHECKING:
+    from .assistant import Assistant
+    from .intent import Intent
+
+_NEGATED = re.compile(r"\bnot\s+(?:\w+\s+){0,2}(?:approved|certified|listed|recognized|recognised|"
+                      r"suitable|permitted|allowed)\b", re.IGNORECASE)
+_YES = {"yes", "y", "true", "available"}
+_NO = {"no", "n", "none", "false", "not available"}
+# text features whose short value names the one thing the product is (a "no" is safe)
+_SINGLE_VALUED = {"color", "conductor_material", "insulating_material", "housing_material",
+                  "contact_material", "contact_plating", "connection_technology", "coding",
+                  "tripping_characteristic", "mounting_type", "flammability_class", "thread",
+                  "country_of_origin", "overvoltage_category", "ip_rating"}
+
+
+def answer(engine: "Assistant", question: str, items: list[str], intent: "Intent") -> Answer:
+    """A ``check`` answer with verdict yes / no for each product (see the module
+    docstring), a refusal when an approval is not named, else the lookup answer."""
+    marks = asked_marks(intent.question)
+    if marks:
+        return _approval(engine, question, items, marks, intent)
+    results = {}
+    for item in items:
+        decided = _boolean(engine, item, intent) or _text(engine, items, item, intent)
+        if decided:
+            results[item] = decided
+    if not results:
+        return lookup.answer(engine, question, items, intent)
+    return _verdict(question, results)
+
+
+def asked_marks(question: str) -> tuple[str, ...]:
+    """Approval marks a question names (``UL``, ``cULus``, ``ATEX``), or the marks of a
+    purpose it names (``ships`` → DNV, ABS, BV, LR, RINA …)."""
+    vocab = vocabulary()
+    key = f" {word_key(question)} "
+    if not re.search(r"approv|certif|listed|recogni[sz]|mark|\bul\b|\bcsa\b|atex|iecex|rohs|\bce\b|"
+                     r"culus|curus|vde|dnv|\bccc\b|\beac\b|reach", question, re.IGNORECASE):
+        return ()
+    marks = [m for m in vocab.approval_marks if f" {word_key(m)} " in key]
+    for group, members in vocab.approval_groups.items():
+        if f" {group} " in key and group not in {word_key(m) for m in marks}:
+            marks += [m for m in members if m not in marks]
+    return tuple(dict.fromkeys(marks))
+
+
+def _mentions(text: str, mark: str) -> bool:
+    return f" {word_key(mark)} " in f" {word_key(text)} "
+
+
+def _approval(engine: "Assistant", question: str, items: list[str], marks: tuple[str, ...],
+              intent: "Intent") -> Answer:
+    results: dict[str, tuple[str, list[Candidate], str]] = {}
+    listing: list[Candidate] = []
+    for item in items:
+        cands = engine.candidates.get(item, [])
+        denial = _denial(engine, item, marks)
+        if denial is not None:
+            results[item] = ("no", [denial], f"{denial.value}")
+            continue
+        found = [c for c in cands if (c.kind == "approval" and any(_mentions(c.label, m) for m in marks))
+                 or (c.kind == "row" and (c.row.feature == "approvals" or _is_rating(c))
+                     and any(_mentions(f"{c.label} {c.value}", m) for m in marks))]
+        found.sort(key=lambda c: (c.kind != "approval", not (c.row and c.row.feature == "approvals"), c.order))
+        if found:
+            results[item] = ("yes", found[:2], "")
+        else:
+            listing += [c for c in cands if c.kind == "approval" or (c.row and c.row.feature == "approvals")][:2]
+    if not results:
+        names = ", ".join(marks[:4])
+        return refusal.not_found(question, tuple(items), [c.citation for c in listing],
+                                 why=f"their approvals do not name {names}" if listing else "")
+    return _verdict(question, {item: (v, rows) for item, (v, rows, _n) in results.items()})
+
+
+def _is_rating(c: Candidate) -> bool:
+    """A rated value given under an approval (``Rated voltage UL (Use Group B)``)."""
+    return c.row is not None and bool(c.row.qualifier or c.row.standard)
+
+
+def _denial(engine: "Assistant", item: str, marks: tuple[str, ...]) -> Candidate | None:
+    """A sentence of the sheet saying the product is not approved to one of the marks
+    (``Not approved to UL 489 or UL 1077.``), as a candidate to cite."""
+    table = engine.tables[item]
+    sources = {table.product.source}
+    for source in sources:
+        for line in engine.index.lines(source, 1, 10**9):
+            if line.text and _NEGATED.search(line.text) and any(_mentions(line.text, m) for m in marks):
+                citation = engine.citation(item, source, "", line.number, line.number)
+                return Candidate(item, "text", "", "", line.text, frozenset(), frozenset(), frozenset(),
+                                 citation, None, 0)
+    return None
+
+
+def _boolean(engine: "Assistant", item: str, intent: "Intent"):
+    """(verdict, rows) from the yes/no row the question asks about, else None."""
+    cands = [c for c in engine.candidates.get(item, []) if c.kind == "row"
+             and word_key(c.value) in _YES | _NO]
+    if not cands:
+        return None
+    if intent.features:
+        wanted = {h.feature for h in intent.features}
+        same = [c for c in cands if c.row.feature in wanted]
+        if same:
+            cands = same
+        elif all(c.row.feature for c in cands):
+            return None
+    cov, rows = best_rows(cands, intent.qterms, intent.question)
+    if not rows or not enough(cov, intent.qterms) or cov < 0.5:
+        return None
+    value = word_key(rows[0].value)
+    return ("yes" if value in _YES else "no"), rows[:1]
+
+
+def _text(engine: "Assistant", items: list[str], item: str, intent: "Intent"):
+    """(verdict, rows) from a text row of a named feature, else None: with several
+    features named ("is the housing UL94 V0?"), yes from any, no only from a single one."""
+    top = intent.features[0].words if intent.features else 0
+    named = [h for h in intent.features if h.words == top and h.feature != "approvals"]
+    if len(named) > 1:
+        decided = [d for h in named if (d := _text(engine, items, item, replace(intent, features=[h])))]
+        yes = [d for d in decided if d[0] == "yes"]
+        return yes[0] if yes else None
+    rows = lookup.feature_rows(engine, item, intent)
+    rows = [c for c in rows if c.kind == "row" and c.row.quantity is None]
+    if not rows:
+        return None
+    feature = rows[0].row.feature
+    asked = _asked_words(engine, items, intent, feature)
+    if not asked:
+        return None
+    values = " ".join(word_key(c.value) for c in rows)
+    flat = values.replace(" ", "")
+    if all(w in values.split() or w in flat for w in asked):
+        return "yes", rows[:1]
+    if feature in _SINGLE_VALUED and all(len(c.value.split()) <= 6 for c in rows):
+        return "no", rows[:1]
+    return None
+
+
+_GENERIC = {"wire", "wires", "conductor", "conductors", "cable", "use", "used", "made", "material",
+            "it", "connector", "plug", "socket", "block", "terminal", "product", "type", "kind"}
+
+
+def _asked_words(engine: "Assistant", items: list[str], intent: "Intent", feature: str) -> list[str]:
+    """The words of the question that say what is asked of a text feature: ``aluminium``
+    in "can I use aluminium wire?", ``blue`` in "is the housing colour blue?" — not the
+    feature's label words, stopwords, or words naming the product."""
+    from .retrieval import STOPWORDS, stem
+
+    labels = {w for phrase in vocabulary().features[feature].labels for w in phrase.split()}
+    ignore = engine.resolver.hint_terms(items)
+    out = []
+    for w in word_key(intent.question).split():
+        if w in STOPWORDS or w in labels or w in _GENERIC or len(w) < 2 or stem(w) in ignore \
+                or w.isdigit():
+            continue
+        out.append(w)
+    return out
+
+
+def _verdict(question: str, results: dict) -> Answer:
+    verdicts, parts, facts, citations, headline = [], [], [], [], ""
+    for item, (verdict, rows) in results.items():
+        verdicts.append(verdict)
+        parts.append(f"{item}: {verdict}: " + "; ".join(shown(c) if c.kind != "text" else f"“{c.value}”"
+                                                        for c in rows))
+        for c in rows:
+            if c.kind != "text":
+                facts.append(fact(c))
+            citations.append(c.citation)
+        headline = headline or f"{verdict}: {rows[0].value}"
+    verdict = verdicts[0] if len(set(verdicts)) == 1 else "conditional"
+    return Answer(question, "check", " ".join(parts), tuple(results), verdict=verdict,
+                  headline=headline, facts=tuple(facts), citations=tuple(citations))
