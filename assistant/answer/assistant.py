@@ -200,7 +200,8 @@ class Assistant:
             items = list(self.tables)
         wanted = intent.decide(self, question, history, resolution, items)
         if wanted.kind == "check":
-            return check.answer(self, wanted.question, items, wanted.qterms, question)
+            return check.answer(self, wanted.question, items, wanted.qterms, question,
+                                tuple(h.feature for h in wanted.features))
         if wanted.kind == "yesno":
             return yesno.answer(self, question, items, wanted)
         if wanted.kind == "overview":

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from ..records import Answer, SpecRow
+from ..records import Answer, Fact, SpecRow
+from ..vocabulary import vocabulary
 from . import fit, passage, refusal
 from .matching import fact
 from .retrieval import stem, words
@@ -19,17 +20,18 @@ if TYPE_CHECKING:
 
 
 def answer(engine: "Assistant", question: str, items: list[str], qterms: list[str],
-           asked_as: str | None = None) -> Answer:
+           asked_as: str | None = None, features: tuple[str, ...] = ()) -> Answer:
     """A yes / no / conditional verdict for each product whose sheet has a range to check
     the question's value against, with the deciding rows cited; a refusal when none has.
     ``question`` is the question as read (typos corrected, a follow-up joined to the
-    question before it); ``asked_as`` the question as typed, which the answer carries."""
+    question before it); ``asked_as`` the question as typed, which the answer carries;
+    ``features`` the canonical features the question names (best first)."""
     typed = asked_as or question
     asked = fit.asked_value(question)
     results = []
     for item in items:
         rows = list(engine.tables[item].rows)
-        decided = _check_rows(question, asked, rows)
+        decided = _check_rows(question, asked, rows, features)
         if decided:
             results.append((item, decided))
     if not results:
@@ -39,9 +41,16 @@ def answer(engine: "Assistant", question: str, items: list[str], qterms: list[st
     for item, (verdict, lines, rows) in results:
         verdicts.append(verdict)
         parts.append(f"{item}: {verdict}: " + "; ".join(lines))
-        cands = {id(c.row): c for c in engine.candidates[item] if c.row is not None}
+        cands = {(c.row.line_start, c.row.line_end, c.row.label): c for c in engine.candidates[item]
+                 if c.row is not None}
         for row in rows:
-            cand = cands[id(row)]
+            cand = cands.get((row.line_start, row.line_end, row.label))
+            if cand is None:  # min / max sub-rows joined into one range: cite both lines
+                citation = engine.citation(item, row.source, row.section, row.line_start, row.line_end)
+                facts.append(Fact(item, row.attribute, row.value, row.section, row.source, row.line_start,
+                                  row.qualifier))
+                citations.append(citation)
+                continue
             facts.append(fact(cand))
             citations.append(cand.citation)
         headline = headline or f"{verdict}: {rows[0].value}"
@@ -50,31 +59,51 @@ def answer(engine: "Assistant", question: str, items: list[str], qterms: list[st
                   headline=headline, facts=tuple(facts), citations=tuple(citations))
 
 
-def _check_rows(question: str, asked: fit.Asked, rows: list[SpecRow]):
-    """(verdict, explanation lines, deciding rows) for one product, or None."""
+# The feature a value checks against when the question names none of its dimension.
+_DEFAULT_FEATURES = {"current": ("rated_current",), "voltage": ("rated_voltage",),
+                     "temperature": ("operating_temperature",), "torque": ("tightening_torque",)}
+_STANDARD_WORDS = ("ul", "csa", "iec", "en", "ex", "atex", "iecex", "vde", "culus", "curus", "nec")
+
+
+def _check_rows(question: str, asked: fit.Asked, rows: list[SpecRow], features: tuple[str, ...] = ()):
+    """(verdict, explanation lines, deciding rows) for one product, or None: the rows of
+    the feature the question names for the value's dimension (a current against the rated
+    current, a temperature against the operating temperature unless it says storage …),
+    min / max sub-rows joined into ranges, narrowed to the standard the question names."""
     if asked.unit in ("mm²", "AWG"):
         return _check_conductor(question, asked, rows)
+    vocab = vocabulary()
+    dimension = vocab.dimension(asked.unit)
+    named = [f for f in features if vocab.features.get(f) and vocab.features[f].dimension == dimension]
+    wanted = tuple(named) or _DEFAULT_FEATURES.get(dimension, ())
     q = question.lower()
-    if asked.unit == "A":
-        pool = [r for r in rows if "current" in r.attribute.lower() and r.quantity and r.quantity.unit == "A"]
-    elif asked.unit == "V":
-        impulse = bool(re.search(r"impulse|surge", q))
-        pool = [r for r in rows if "voltage" in r.attribute.lower() and r.quantity
-                and r.quantity.unit in ("V", "kV") and (("impulse" in r.attribute.lower()) == impulse)]
-    elif asked.unit == "°C":
-        pool = [r for r in rows if "temperature" in r.attribute.lower() and r.quantity
-                and r.quantity.unit == "°C" and r.quantity.is_range]
-        if re.search(r"continu|operat|run|service|ambient|permanent", q):
-            pool = [r for r in pool if "continuous" in r.attribute.lower() or "operating" in r.attribute.lower()] or pool
-        elif re.search(r"process|install|wir|mount|assembl|handl", q):
-            pool = [r for r in pool if "processing" in r.attribute.lower()] or pool
-    else:
-        pool = [r for r in rows if r.quantity and r.quantity.unit == asked.unit]
+    if dimension == "temperature" and not named and re.search(r"process|install|wir|mount|assembl|handl", q):
+        wanted = ("processing_temperature",)
+    pool = [r for r in rows if r.feature in wanted and r.quantity
+            and (r.quantity.unit == asked.unit or fit.convert(1.0, asked.unit, r.quantity.unit) is not None
+                 or (asked.unit == "V" and r.quantity.unit == "kV"))]
+    if not wanted:  # a length: only against the row the question's words name
+        pool = [r for r in rows if r.quantity and r.quantity.unit == asked.unit
+                and {stem(w) for w in words(r.label)} & {stem(w) for w in words(question)}]
+    pool = fit.join_min_max(pool)
+    if dimension == "temperature":
+        pool = [r for r in pool if r.quantity.is_range] or pool
     if not pool:
         return None
+    typed = set(re.findall(r"[a-z]+", q))
+    standards = [w for w in _STANDARD_WORDS if w in typed]
+    if standards:
+        said = [r for r in pool if set(re.findall(r"[a-z]+", f"{r.label} {r.standard} {r.section}".lower()))
+                & set(standards)]
+        if not said:
+            return None  # "480 V under UL" on a sheet without a UL rating: it doesn't say
+        pool = said
+    if asked.current:
+        same = [r for r in pool if r.quantity.current in ("", asked.current)]
+        pool = same or pool
     words_q = {stem(w) for w in words(question)}
-    named = [r for r in pool if {stem(w) for w in words(r.qualifier + " " + r.standard)} & words_q]
-    pool = named or pool
+    qualified = [r for r in pool if {stem(w) for w in words(r.qualifier + " " + r.standard)} & words_q]
+    pool = qualified or pool
     results = [(r, fit.fits(asked, r)) for r in pool]
     results = [(r, ok) for r, ok in results if ok is not None]
     if not results:

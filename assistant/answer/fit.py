@@ -10,16 +10,19 @@ prints one, otherwise converted by the standard formula (ASTM B258).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from ..records import Quantity, SpecRow
 from ..ingest.values import awg_to_mm2, fahrenheit_to_celsius
+from ..vocabulary import vocabulary
 
 _ASKED = re.compile(
     # not inside an identifier: "770-1252/076-000 a", "RT78725 mm"
     r"(?<![\w/.])(?<!\d-)(?P<value>[-+]?\d+(?:[.,]\d+)?)\s*(?P<unit>mm²|mm2|mm\^2|sq\.?\s*mm|square\s+mm|awg|"
-    r"amps?\b|amperes?\b|a\b|kv\b|volts?\b|v\b|°\s*c|deg(?:rees)?\s*c\b|°\s*f|deg(?:rees)?\s*f\b|"
-    r"degrees?\b|mm\b)"
+    r"amps?\b|amperes?\b|a\b|kv\b|vac\b|vdc\b|volts?\b|v\b|°\s*c|˚\s*c|deg(?:rees)?\s*c\b|°\s*f|˚\s*f|"
+    r"deg(?:rees)?\s*f\b|f\b(?=\s*(?:$|[?!.,]|ok|okay))|c\b(?=\s*(?:$|[?!.,]|ok|okay|ambient))|degrees?\b|"
+    r"n\s*[·.\-]?\s*m\b|lb[\s.\-]*in\b|in[\s.\-]*lbs?\b|mm\b|inch(?:es)?\b|in\b(?=\s*(?:$|[?!.,])))"
     r"|(?:awg|#)\s*(?P<awg>\d+)",
     re.IGNORECASE,
 )
@@ -38,6 +41,7 @@ class Asked:
     value: float
     unit: str
     text: str
+    current: str = ""  # "AC" / "DC" when typed ("230 VAC")
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,7 @@ def asked_value(question: str) -> Asked | None:
         return Asked(float(match.group("awg")), "AWG", match.group(0))
     unit = match.group("unit").lower().replace(" ", "")
     value = float(match.group("value").replace(",", "."))
+    current = ""
     if unit.startswith(("mm²", "mm2", "mm^2", "sq", "square")):
         unit = "mm²"
     elif unit == "awg":
@@ -68,12 +73,19 @@ def asked_value(question: str) -> Asked | None:
     elif unit == "kv":
         value, unit = value * 1000, "V"
     elif unit.startswith(("volt", "v")):
+        current = "AC" if unit == "vac" else "DC" if unit == "vdc" else ""
         unit = "V"
+    elif unit.startswith("n"):
+        unit = "N·m"
+    elif unit.startswith(("lb", "in")) and unit not in ("in", "inch", "inches"):
+        unit = "lb·in"
+    elif unit in ("in", "inch", "inches"):
+        value, unit = value * 25.4, "mm"
     elif unit.endswith("f"):
         value, unit = fahrenheit_to_celsius(value), "°C"
-    elif unit.startswith(("°", "deg")):
+    elif unit.startswith(("°", "˚", "deg", "c")):
         unit = "°C"
-    return Asked(value, unit, match.group(0).strip())
+    return Asked(value, unit, match.group(0).strip(), current)
 
 
 def is_check(question: str) -> bool:
@@ -85,17 +97,19 @@ def conductor(question: str) -> Conductor:
     """Conductor class, ferrule, collar and push-in as the question states them; handles
     negation (``without ferrule``, ``no tool``)."""
     q = question.lower()
-    klass = None
-    if re.search(r"fine[\s-]*strand|flexible|flex\b", q):
+    named = vocabulary().conductor_of(question)  # the vendors' words: "finely stranded", "litz", "rigid"
+    klass = {"solid": "solid", "stranded": "stranded"}.get(named, "fine-stranded" if named else None)
+    if klass is None and re.search(r"fine[\s-]*strand|flexible|flex\b", q):
         klass = "fine-stranded"
-    elif re.search(r"strand", q):
+    elif klass is None and re.search(r"strand", q):
         klass = "stranded"
-    elif re.search(r"\bsolid\b|\brigid\b", q):
+    elif klass is None and re.search(r"\bsolid\b|\brigid\b", q):
         klass = "solid"
     ferrule = None
-    if re.search(r"\b(without|no|w/o)\s+(an?\s+|any\s+)?(ferrule|sleeve)", q):
+    if re.search(r"\b(without|no|w/o)\s+(an?\s+|any\s+)?(ferrule|sleeve)", q) or named == "fine_stranded" and \
+            re.search(r"\b(without|no|w/o)\b", q):
         ferrule = False
-    elif re.search(r"ferrule|sleeve", q):
+    elif re.search(r"ferrule|sleeve", q) or named.startswith("ferrule"):
         ferrule = True
     collar = None
     if re.search(r"\b(without|no|w/o)\s+(an?\s+|the\s+)?(plastic\s+)?collar|uninsulated|bare ferrule", q):
@@ -115,9 +129,21 @@ def conductor(question: str) -> Conductor:
     return Conductor(klass, ferrule, collar, push_in)
 
 
+_CLASSES = {  # a row's conductor class (ingestion, vocabulary words) → the check's terms
+    "solid": ("solid", False, None), "stranded": ("stranded", False, None),
+    "fine_stranded": ("fine-stranded", False, None), "ferrule": ("fine-stranded", True, None),
+    "ferrule_collar": ("fine-stranded", True, True), "ferrule_no_collar": ("fine-stranded", True, False),
+}
+
+
 def row_conductor(row: SpecRow) -> Conductor:
-    """The conductor details a datasheet row's attribute names
-    (``Fine-stranded conductor with ferrule with plastic collar`` …)."""
+    """The conductor details a datasheet row names: its conductor class as ingestion read
+    it (any vendor's words), else its attribute (``Fine-stranded conductor with ferrule
+    with plastic collar`` …); push-in when the label says so."""
+    push_in = bool(re.search(r"push[\s-]*in", row.label, re.IGNORECASE))
+    if row.conductor in _CLASSES:
+        klass, ferrule, collar = _CLASSES[row.conductor]
+        return Conductor(klass, ferrule, collar, push_in)
     a = row.attribute.lower()
     klass = "fine-stranded" if "fine-stranded" in a else "stranded" if "stranded" in a else "solid" if "solid" in a else None
     ferrule = "ferrule" in a
@@ -130,9 +156,45 @@ def row_conductor(row: SpecRow) -> Conductor:
 
 
 def conductor_rows(rows: list[SpecRow]) -> list[SpecRow]:
-    """Rows giving a conductor range (``… conductor …`` with an mm² or AWG quantity)."""
-    return [r for r in rows if "conductor" in r.attribute.lower() and r.quantity
-            and (r.quantity.unit in ("mm²", "AWG") or (r.alternate and r.alternate.unit == "AWG"))]
+    """Rows giving a conductor range: the ``cross_section`` feature (or a ``… conductor …``
+    label) with an mm² or AWG quantity; min / max sub-rows joined into one range."""
+    found = [r for r in rows if (r.feature == "cross_section" or "conductor" in r.attribute.lower())
+             and r.quantity and r.quantity.count <= 1
+             and (r.quantity.unit in ("mm²", "AWG") or (r.alternate and r.alternate.unit == "AWG"))]
+    return join_min_max(found)
+
+
+def join_min_max(rows: list[SpecRow]) -> list[SpecRow]:
+    """Rows with the sub-rows ``… min`` / ``… max`` of one attribute joined into one range
+    row (``Operating temperature min -25 °C`` + ``max +55 °C`` → ``-25 … +55 °C``), its
+    value and line span those of both."""
+    out: list[SpecRow] = []
+    pending: dict[tuple, SpecRow] = {}
+    for r in rows:
+        side = _side(r)
+        key = (r.attribute, _strip_side(r.qualifier), r.section, r.conductor)
+        if side == "min" and r.quantity and not r.quantity.is_range:
+            pending[key] = r
+            continue
+        low = pending.pop(key, None) if side == "max" else None
+        if low is not None and r.quantity and low.quantity and low.quantity.unit == r.quantity.unit:
+            out.append(replace(r, qualifier=_strip_side(r.qualifier), value=f"{low.value} … {r.value}",
+                               quantity=replace(r.quantity, low=low.quantity.low, high=r.quantity.high,
+                                                marker=""),
+                               raw=f"{low.raw} {r.raw}", line_start=low.line_start))
+            continue
+        out.append(r)
+    out.extend(pending.values())
+    return out
+
+
+def _side(row: SpecRow) -> str:
+    m = re.search(r"\b(min|max)(?:imum|\.)?\s*$", f"{row.attribute} {row.qualifier}".strip(), re.IGNORECASE)
+    return m.group(1).lower() if m else ""
+
+
+def _strip_side(text: str) -> str:
+    return re.sub(r"[,\s]*\b(min|max)(?:imum|\.)?\s*$", "", text, flags=re.IGNORECASE).strip()
 
 
 def fits(asked: Asked, row: SpecRow) -> bool | None:
@@ -153,6 +215,10 @@ def fits(asked: Asked, row: SpecRow) -> bool | None:
     for quantity in (q, alt):
         if quantity and quantity.unit == asked.unit:
             return _within(asked.value, quantity)
+    for quantity in (q, alt):  # the sheet prints no pair: convert with pint
+        converted = convert(asked.value, asked.unit, quantity.unit) if quantity else None
+        if converted is not None:
+            return _within(converted, quantity)
     if asked.unit == "AWG" and q and q.unit == "mm²":
         return _within(awg_to_mm2(asked.value), q, tolerance=0.02)
     if asked.unit == "mm²" and q and q.unit == "AWG":
@@ -160,6 +226,33 @@ def fits(asked: Asked, row: SpecRow) -> bool | None:
     if asked.unit == "V" and q and q.unit == "kV":
         return _within(asked.value / 1000, q)
     return None
+
+
+_PINT_UNITS = {"N·m": "newton * meter", "lb·in": "pound_force * inch", "°C": "degC", "°F": "degF",
+               "mm": "millimeter", "cm": "centimeter", "m": "meter", "inch": "inch", "V": "volt",
+               "kV": "kilovolt", "mV": "millivolt", "A": "ampere", "kA": "kiloampere", "mA": "milliampere",
+               "g": "gram", "kg": "kilogram", "lb": "pound", "N": "newton", "kN": "kilonewton"}
+
+
+@lru_cache(maxsize=1)
+def _units():
+    import pint
+
+    return pint.UnitRegistry()
+
+
+def convert(value: float, unit: str, to: str) -> float | None:
+    """``value`` in ``unit`` expressed in ``to`` (pint: N·m ↔ lb·in, °C ↔ °F, mm ↔ inch,
+    kV ↔ V …), None when the units are not of one dimension or unknown."""
+    if unit == to or unit not in _PINT_UNITS or to not in _PINT_UNITS:
+        return None
+    import pint
+
+    registry = _units()
+    try:
+        return float(registry.Quantity(value, _PINT_UNITS[unit]).to(_PINT_UNITS[to]).magnitude)
+    except (pint.errors.DimensionalityError, pint.errors.UndefinedUnitError):
+        return None
 
 
 def is_minimum(row: SpecRow) -> bool:
