@@ -28,6 +28,7 @@ from ..vocabulary import vocabulary, word_key
 from . import fit
 from .matching import FeatureHit, correct_spelling, detect_features, spelling_lexicon
 from .retrieval import expand, key_terms, stem, words
+from .yesno import asked_marks
 
 if TYPE_CHECKING:
     from .assistant import Assistant
@@ -112,7 +113,9 @@ def decide(engine: "Assistant", question: str, history: list[str], resolution: "
     asked = fit.asked_value(question_for_kind)
     if asked is not None and not _WH.match(question):
         return Intent("check", qterms, question_for_kind, features)
-    if _YES_NO.match(question) and not (len(items) >= 2 and resolution.source == "question"):
+    yes_no = _YES_NO.match(question) or (not _WH.match(question) and asked_marks(question)
+                                         and re.search(r"approv|certif|listed|recogni|compliant", question, re.I))
+    if yes_no and not (len(items) >= 2 and resolution.source == "question"):
         return Intent("yesno", qterms, question, features)
     if not qterms and not features:
         return Intent("overview", qterms, question, features)

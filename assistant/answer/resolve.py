@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+from ..ingest.values import canonical_unit
 from ..records import Product
 from ..vocabulary import vocabulary, word_key
 from .retrieval import stem, words
@@ -82,6 +83,14 @@ class ProductResolver:
         self.by_item = {p.item: p for p in products}
         self.identifiers = [_identifier(p.item, ident) for p in products
                             for ident in dict.fromkeys((p.item,) + tuple(p.identifiers))]
+        # a series written like an identifier ("PM25", "S200", "GST18") names its product
+        # when it is the only one of that series
+        series_of: dict[str, set[str]] = {}
+        for p in products:
+            for token in re.sub(r"[®™]", "", f"{p.series} {p.family}").split():
+                if re.search(r"\d", token) and re.search(r"[A-Za-z]", token) and len(_key(token)) >= 3:
+                    series_of.setdefault(_key(token), set()).add(p.item)
+        self.series = {key: items for key, items in series_of.items() if len(items) == 1}
         self.exact: dict[str, set[str]] = {}
         self.prefix: dict[str, set[str]] = {}
         for ident in self.identifiers:
@@ -163,7 +172,10 @@ class ProductResolver:
             scores[item] = score
         best = max(scores.values(), default=0)
         if best < 1.5:
-            return []
+            # a kind only one product of the corpus is ("the M23 receptacle", "the SPD")
+            kinds = [set(self._kind_words.get(s, ())) for s in stems]
+            only = [k for k in kinds if len(k) == 1]
+            return sorted(only[0]) if only and best >= 1 else []
         top = [item for item, score in scores.items() if score >= best - 1e-9]
         if len(top) > 1:  # "the phoenix connector": the kind tells the vendor's products apart
             kinds = {item for s in stems for item in self._kind_words.get(s, ())}
@@ -180,6 +192,8 @@ class ProductResolver:
         unknown: list[str] = []
         used = [False] * len(tokens)
         for size in (4, 3, 2, 1):  # the longest run of words that is one identifier first
+            if size == 1:
+                self._same_shape(tokens, used, unknown)
             for start in range(len(tokens) - size + 1):
                 if any(used[start:start + size]):
                     continue
@@ -210,8 +224,39 @@ class ProductResolver:
         if not items:
             items = set(self.prefix.get(key, ()))
         if not items:
+            items = set(self.series.get(key, ()))
+        if not items:
             items = {i.item for i in self.identifiers if i.pattern is not None and i.pattern.match(key)}
         return items
+
+    def _same_shape(self, tokens: list[tuple[str, int]], used: list[bool], unknown: list[str]) -> None:
+        """Typed numbers shaped like an identifier of the corpus that matched none
+        (``2002 1208``, ``95.03``): unknown part numbers, not quantities."""
+        for size in (2, 1):
+            for start in range(len(tokens) - size + 1):
+                run = [t for t, _ in tokens[start:start + size]]
+                if any(used[start:start + size]) or not all(re.fullmatch(r"[\d./:-]*\d", t) for t in run):
+                    continue
+                if size == 2 and not all(len(re.sub(r"\D", "", t)) >= 3 for t in run):
+                    continue
+                if size == 1 and not re.search(r"[-./:]", run[0]):
+                    continue
+                after = tokens[start + size][0] if start + size < len(tokens) else ""
+                before = tokens[start - 1][0] if start > 0 else ""
+                if canonical_unit(after) or _STANDARD_WORD.match(before):
+                    continue  # "12.50 mm", "IEC 60664-1"
+                typed = " ".join(run)
+                if _shape(typed) in self._shapes and not self._match(_key(typed)) \
+                        and not any(self._match(_key(t)) for t in run if size == 1):
+                    unknown.append(typed)
+                    used[start:start + size] = [True] * size
+
+    @cached_property
+    def _shapes(self) -> frozenset[str]:
+        """The shapes of the corpus's identifiers with a digit group of three or more
+        (``2002-1204`` → ``9999 9999``), for telling a mistyped one from a number."""
+        return frozenset(_shape(i.text) for i in self.identifiers
+                         if re.search(r"\d{2,}\D+\d{2,}", i.text) and not re.search(r"[A-Za-z]", i.text))
 
     def near(self, typed: str, limit: int = 3) -> tuple[str, ...]:
         """The items whose identifiers are closest to a typed part number (rapidfuzz)."""
@@ -244,6 +289,11 @@ class ProductResolver:
             if found:
                 return Resolution(tuple(found), (), "history")
         return Resolution((), (), "none")
+
+
+def _shape(text: str) -> str:
+    """Digits as 9, letters as A, any run of separators as one space: ``95.05`` → ``99 99``."""
+    return " ".join(re.sub(r"\d", "9", re.sub(r"[A-Za-z]", "A", p)) for p in re.split(r"[^0-9A-Za-z]+", text) if p)
 
 
 def _part_like_piece(token: str) -> bool:

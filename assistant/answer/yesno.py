@@ -90,6 +90,8 @@ def _approval(engine: "Assistant", question: str, items: list[str], marks: tuple
                  or (c.kind == "row" and (c.row.feature == "approvals" or _is_rating(c))
                      and any(_mentions(f"{c.label} {c.value}", m) for m in marks))]
         found.sort(key=lambda c: (c.kind != "approval", not (c.row and c.row.feature == "approvals"), c.order))
+        if not found:
+            found = _stated(engine, item, marks)
         if found:
             results[item] = ("yes", found[:2], "")
         else:
@@ -104,6 +106,23 @@ def _approval(engine: "Assistant", question: str, items: list[str], marks: tuple
 def _is_rating(c: Candidate) -> bool:
     """A rated value given under an approval (``Rated voltage UL (Use Group B)``)."""
     return c.row is not None and bool(c.row.qualifier or c.row.standard)
+
+
+def _stated(engine: "Assistant", item: str, marks: tuple[str, ...]) -> list[Candidate]:
+    """Lines of the sheet that state a mark outright (``RoHS Compliant``, ``UL recognized``):
+    a short line naming it with an approval word, or the mark alone."""
+    source = engine.tables[item].product.source
+    out = []
+    for line in engine.index.lines(source, 1, 10**9):
+        text = line.text
+        if not text or len(text.split()) > 12 or _NEGATED.search(text):
+            continue
+        if any(_mentions(text, m) for m in marks) and re.search(
+                r"approv|certif|listed|recogni|complian|conform|\bmark", text, re.IGNORECASE):
+            citation = engine.citation(item, source, "", line.number, line.number)
+            out.append(Candidate(item, "text", "", "", text, frozenset(), frozenset(), frozenset(),
+                                 citation, None, 0))
+    return out[:1]
 
 
 def _denial(engine: "Assistant", item: str, marks: tuple[str, ...]) -> Candidate | None:
@@ -178,10 +197,14 @@ def _asked_words(engine: "Assistant", items: list[str], intent: "Intent", featur
 
     labels = {w for phrase in vocabulary().features[feature].labels for w in phrase.split()}
     ignore = engine.resolver.hint_terms(items)
+    for item in items:  # the words of the product's identifiers ("S201-C16" → s201, c16)
+        product = engine.resolver.by_item.get(item)
+        if product is not None:
+            ignore |= {w for ident in (product.item, *product.identifiers) for w in word_key(ident).split()}
     out = []
     for w in word_key(intent.question).split():
         if w in STOPWORDS or w in labels or w in _GENERIC or len(w) < 2 or stem(w) in ignore \
-                or w.isdigit():
+                or w in ignore or w.isdigit():
             continue
         out.append(w)
     return out
