@@ -122,6 +122,19 @@ class Embedder:
         return self._quick.encode(texts)
 
 
+def torch_threads(count: int) -> int | None:
+    """Set torch's intra-op thread count (process-wide); returns the previous count, or
+    None when torch is not loaded (nothing to set: the NumPy encoder uses one thread)."""
+    import sys
+
+    torch = sys.modules.get("torch")
+    if torch is None:
+        return None
+    previous = torch.get_num_threads()
+    torch.set_num_threads(max(1, count))
+    return previous
+
+
 def _model_path():
     """The model folder inside the installed package. Raises ModelUnavailable."""
     try:

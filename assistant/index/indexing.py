@@ -6,8 +6,11 @@ and spec rows are carried over from that generation (copied inside SQLite). Only
 texts that the embedding cache does not hold yet are embedded; identical texts (shared by a
 product family) are embedded once, and the cache is committed every ``CHECKPOINT`` texts,
 so an interrupted build resumes where it stopped while the previous generation keeps
-answering. A broken datasheet is reported by name and skipped; the build fails only when
-nothing could be indexed, and then the previous index stays in use.
+answering. Embedding runs in a thread beside the reading and the writing of the metadata
+(:class:`BackgroundEmbedding`). A broken datasheet is reported by name and skipped; the
+build fails only when nothing could be indexed, and then the previous index stays in use.
+One build at a time runs in an index folder (:func:`build_lock`), and :func:`plan` /
+:func:`ensure` decide which corpus an index answers from and whether it must be built.
 
 One part of parsing depends on the whole corpus: the attribute names that tab-separated
 rows introduce (:func:`spectable.corpus_attributes`), used to split PDF-text rows. Each
@@ -77,7 +80,8 @@ class IncrementalReport(BuildReport):
     """A :class:`BuildReport` plus what the build reused: ``read`` files parsed anew,
     ``carried`` files taken over unchanged from the previous generation, ``distinct``
     chunk texts in the index; wall times in seconds: the whole build, reading (hashing,
-    parsing, carrying over) and embedding."""
+    parsing, carrying over, spec tables) and embedding (the model's calls, which overlap
+    the reading and the writing of the metadata)."""
 
     read: int = 0
     carried: int = 0
@@ -149,22 +153,121 @@ def ingest(corpus_dir: Path, progress: Progress | None = None) -> tuple[list[Ing
     return out, skipped
 
 
-def embed_missing(chunks: list[Chunk], cache: store.EmbeddingCache, embedder: Embedder,
-                  progress: Progress | None = None) -> int:
-    """Embed the distinct chunk texts the cache lacks, longest first in model batches of
-    ``EMBED_BATCH``, committing every ``CHECKPOINT`` texts (so an interrupted build resumes).
-    Returns how many distinct texts were embedded."""
-    texts = {c.key: c.text for c in chunks}
-    missing = cache.missing(list(texts))
-    missing.sort(key=lambda k: -len(texts[k]))  # similar lengths share a batch: less padding
-    if progress and missing:
-        progress("embedding", 0, len(missing))
-    for start in range(0, len(missing), CHECKPOINT):
-        keys = missing[start:start + CHECKPOINT]
-        cache.put(keys, embedder.encode([texts[k] for k in keys], batch_size=EMBED_BATCH))
-        if progress:
-            progress("embedding", min(start + CHECKPOINT, len(missing)), len(missing))
-    return len(missing)
+class BackgroundEmbedding:
+    """Embeds the distinct chunk texts the cache lacks in a thread, while the build goes on
+    reading datasheets and writing metadata (torch works outside the GIL; the parsers are
+    pure Python): at 10,000 datasheets reading takes ~40 % as long as embedding, and was
+    spent waiting before.
+
+    Texts come in with :meth:`add` (each distinct text once); the thread takes the longest
+    waiting ones ``CHECKPOINT`` at a time (similar lengths share a model batch of
+    ``EMBED_BATCH``: less padding) and commits each checkpoint to the cache, so an
+    interrupted build resumes. While reading goes on, torch uses one thread (the reader has
+    the other core); after :meth:`close` all of them. :meth:`finish` waits, reporting
+    ``progress("embedding", done, total)``, re-raises what the thread raised and returns
+    how many texts were embedded; :meth:`stop` abandons the work (a failed build).
+    """
+
+    def __init__(self, cache: store.EmbeddingCache, embedder: Embedder):
+        import queue
+        import threading
+
+        self.cache, self.embedder = cache, embedder
+        self.embedded = 0
+        self.seconds = 0.0  # spent embedding (wall time of the model calls)
+        self.total: int | None = None  # known once the input is closed and checked
+        self._seen: set[str] = set()
+        self._queue: queue.Queue = queue.Queue()
+        self._stopping = threading.Event()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="embedding", daemon=True)
+        self._thread.start()
+
+    def add(self, chunks: list[Chunk]) -> None:
+        """Queue the texts of these chunks not seen before."""
+        new = []
+        for c in chunks:
+            if c.key not in self._seen:
+                self._seen.add(c.key)
+                new.append((c.key, c.text))
+        if new:
+            self._queue.put(new)
+
+    def close(self) -> None:
+        """No more texts: the rest is embedded with all threads."""
+        self._queue.put(None)
+
+    def finish(self, progress: Progress | None = None) -> int:
+        """Wait for the embedding to end (closing the input); returns the texts embedded.
+        Raises whatever the embedder raised (e.g. KeyboardInterrupt)."""
+        self.close()
+        reported = None
+        while self._thread.is_alive():
+            self._thread.join(0.25)
+            if progress and self.total and (self.embedded, self.total) != reported:
+                reported = (self.embedded, self.total)
+                progress("embedding", *reported)
+        if self._error is not None:
+            raise self._error
+        return self.embedded
+
+    def stop(self, wait: float = 30.0) -> None:
+        """Abandon the work (the build failed): the thread ends after its current batch,
+        waited for up to ``wait`` seconds (it must be done with the cache before it closes)."""
+        self._stopping.set()
+        self._queue.put(None)
+        self._thread.join(wait)
+
+    def _run(self) -> None:
+        import queue
+
+        from .embedding import torch_threads
+
+        pending: dict[str, str] = {}  # key → text, not in the cache yet
+        closed, restore = False, None
+        try:
+            while not self._stopping.is_set():
+                new: list[tuple[str, str]] = []
+                block = not closed and len(pending) < CHECKPOINT
+                while True:
+                    try:
+                        item = self._queue.get(block=block)
+                    except queue.Empty:
+                        break
+                    block = False
+                    if item is None:
+                        closed = True
+                    else:
+                        new.extend(item)
+                if new:
+                    texts = dict(new)
+                    pending.update((k, texts[k]) for k in self.cache.missing(list(texts)))
+                if closed and self.total is None:
+                    self.total = self.embedded + len(pending)
+                    if restore is not None:
+                        torch_threads(restore)
+                        restore = None
+                if not pending:
+                    if closed:
+                        return
+                    continue
+                if len(pending) < CHECKPOINT and not closed:
+                    continue
+                if not closed and restore is None:
+                    restore = torch_threads(1)
+                keys = sorted(pending, key=lambda k: -len(pending[k]))[:CHECKPOINT]
+                started = time.perf_counter()
+                vectors = self.embedder.encode([pending[k] for k in keys], batch_size=EMBED_BATCH)
+                self.seconds += time.perf_counter() - started
+                self.cache.put(keys, vectors)
+                for k in keys:
+                    del pending[k]
+                self.embedded += len(keys)
+        except BaseException as exc:  # handed to the build's thread by finish()
+            self._error = exc
+        finally:
+            if restore is not None:
+                torch_threads(restore)
 
 
 def make_faiss(vectors: np.ndarray, exact_limit: int = EXACT_SEARCH_LIMIT):
@@ -202,12 +305,15 @@ class _Entry:
     carried: bool
     doc: Document | None = None
     sections: list[Section] | None = None
+    chunks: list[Chunk] | None = None
 
 
-def _read(corpus_dir: Path, previous: "store.PreviousGeneration | None", progress: Progress | None
+def _read(corpus_dir: Path, previous: "store.PreviousGeneration | None", progress: Progress | None,
+          on_chunks: Callable[[list[Chunk]], None] | None = None
           ) -> tuple[list[_Entry], list[tuple[str, str]], dict[str, str], dict[str, list[int]]]:
     """Hash every file (unless the previous generation of this corpus saw it with the same
-    size and time); read those the previous generation does not hold unchanged.
+    size and time); read and chunk those the previous generation does not hold unchanged,
+    handing each one's chunks to ``on_chunks`` as soon as they are known.
     Returns (entries in path order, skipped (source, reason), {source: SHA-256} of all
     files, {source: [size, mtime ns]} of the files safe to recognise by those)."""
     paths = corpus_files(corpus_dir)
@@ -234,6 +340,10 @@ def _read(corpus_dir: Path, previous: "store.PreviousGeneration | None", progres
             skipped.append((source, f"item number {entry.item} already read from {seen[entry.item]}"))
             continue
         seen[entry.item] = source
+        if not entry.carried:
+            entry.chunks = chunk_sections(entry.sections)
+            if on_chunks:
+                on_chunks(entry.chunks)
         entries.append(entry)
         if progress:
             progress("reading", done, len(paths))
@@ -309,17 +419,31 @@ def build(corpus_dir: Path, index_dir: Path, embedder: Embedder | None = None,
 
 def _build(corpus_dir: Path, index_dir: Path, embedder: Embedder | None, progress: Progress | None,
            reason: str, full: bool) -> IncrementalReport:
+    import sys
+
     from ..answer.retrieval import Retriever  # the BM25 terms are the retriever's
 
     started = time.perf_counter()
     previous = None if full else store.PreviousGeneration.open(index_dir)
+    embedder = embedder or Embedder()
+    cache = store.EmbeddingCache(index_dir, embedder.name)
+    embedding = BackgroundEmbedding(cache, embedder)
+    writer = None
+    # the embedding thread needs the GIL between torch's operations: with the reader busy
+    # in Python it waited up to the default 5 ms each time (one torch thread: 38 texts/s
+    # alone, 20/s beside a busy thread; 35/s with 0.5 ms, the busy thread as fast as alone)
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(min(switch, 0.0005))
     try:
-        entries, skipped, files, stats = _read(corpus_dir, previous, progress)
+        entries, skipped, files, stats = _read(corpus_dir, previous, progress, embedding.add)
         if not entries:
             raise NothingIndexed(skipped)
         known = known_attributes([e.attributes for e in entries])
         carried = [e.source for e in entries if e.carried]
         carried_chunks = previous.chunks(carried) if previous and carried else {}
+        for source in carried:
+            embedding.add(carried_chunks[source])
+        embedding.close()
         same_known = previous is not None and previous.known == known
         chunks: list[Chunk] = []
         tables: dict[str, SpecTable] = {}
@@ -330,34 +454,35 @@ def _build(corpus_dir: Path, index_dir: Path, embedder: Embedder | None, progres
                     doc = previous.document(e.source)
                     tables[e.source] = build_spec_table(doc, split_sections(doc), known)
             else:
-                chunks.extend(chunk_sections(e.sections))
+                chunks.extend(e.chunks)
                 tables[e.source] = build_spec_table(e.doc, e.sections, known)
         read_seconds = time.perf_counter() - started
-        embedder = embedder or Embedder()
-        cache = store.EmbeddingCache(index_dir, embedder.name)
-        try:
-            embed_started = time.perf_counter()
-            embedded = embed_missing(chunks, cache, embedder, progress)
-            embed_seconds = time.perf_counter() - embed_started
-            distinct = list(dict.fromkeys(c.key for c in chunks))
-            vectors = cache.get(distinct, DIMENSION)
-        finally:
-            cache.close()
+        distinct = list(dict.fromkeys(c.key for c in chunks))
         row = {key: i for i, key in enumerate(distinct)}
+        rows = [row[c.key] for c in chunks]
+        # the metadata and BM25 need no vectors: written while the embedding goes on
+        writer = store.GenerationWriter(index_dir)
+        writer.write_meta(
+            [store.DocumentEntry(e.source, e.sha256, e.item, e.attributes, e.doc, tables.get(e.source))
+             for e in entries], chunks, rows, known, previous.meta if previous else None)
         texts = {c.key: c.text for c in chunks}
         bm25 = Retriever.bm25_index([texts[key] for key in distinct])
+        embedded = embedding.finish(progress)
+        embed_seconds = embedding.seconds
+        vectors = cache.get(distinct, DIMENSION)
         kind, index = make_faiss(vectors)
         indexed = {e.source for e in entries}
-        store.write_generation(
-            index_dir,
-            [store.DocumentEntry(e.source, e.sha256, e.item, e.attributes, e.doc, tables.get(e.source))
-             for e in entries],
-            chunks, vectors, [row[c.key] for c in chunks], embedder.name,
-            {e.source: e.sha256 for e in entries}, kind, index, known,
-            previous.meta if previous else None, corpus=corpus_dir,
-            stats={s: v for s, v in stats.items() if s in indexed}, bm25=bm25,
-            tokenizer=Retriever.tokenizer_version())
+        writer.finish(vectors, rows, embedder.name, {e.source: e.sha256 for e in entries}, kind, index,
+                      corpus=corpus_dir, stats={s: v for s, v in stats.items() if s in indexed},
+                      bm25=bm25, tokenizer=Retriever.tokenizer_version())
+    except BaseException:
+        embedding.stop()
+        if writer is not None:
+            writer.abort()
+        raise
     finally:
+        sys.setswitchinterval(switch)
+        cache.close()
         if previous:
             previous.close()
     remember_skipped(index_dir, files, skipped)
