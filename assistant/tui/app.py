@@ -6,7 +6,9 @@
 from __future__ import annotations
 
 import logging
+import sys
 from pathlib import Path
+from typing import NoReturn
 
 from textual import work
 from textual.app import App, ComposeResult
@@ -155,6 +157,8 @@ class DatasheetApp(App[None]):
         products = assistant.products()
         self.sub_title = f"{len(products)} datasheet{'s' if len(products) != 1 else ''}"
         self.query_one("#welcome", Static).update(welcome(products))
+        for text in getattr(assistant, "notices", ()):  # e.g. the index's corpus folder is gone
+            self.notify(text, title="Index", severity="warning", timeout=20, markup=False)
         pending, self.pending = self.pending, []
         for number, question, history in pending:
             self.ask(number, question, history)
@@ -296,11 +300,25 @@ def make_app(assistant: Assistant | None = None, corpus_dir: Path | None = None,
                         Path(index_dir) if index_dir else None)
 
 
-def run(corpus_dir: Path | str | None = None, index_dir: Path | str | None = None) -> None:
-    """Run the chat in the terminal until the user quits."""
+def run(corpus_dir: Path | str | None = None, index_dir: Path | str | None = None) -> NoReturn:
+    """Run the chat in the terminal until the user quits, then end the process at once.
+
+    Once Textual has restored the terminal nothing is left to save (the index is read-only
+    here, builds write atomically), but a normal interpreter exit would spend ~1.4 s in
+    torch's and transformers' teardown and wait for a model still loading in a worker
+    thread; ``os._exit`` ends it in milliseconds (``benchmarks/quit.py``). A build still
+    running is cut short safely: generations are switched atomically and the embedding
+    cache is committed as it goes.
+    """
+    import os
+
     from textual.logging import TextualHandler
 
     # Library warnings go to Textual's log, not over the screen.
     logging.basicConfig(level=logging.WARNING, handlers=[TextualHandler()], force=True)
-    make_app(corpus_dir=Path(corpus_dir) if corpus_dir else None,
-             index_dir=Path(index_dir) if index_dir else None).run()
+    app = make_app(corpus_dir=Path(corpus_dir) if corpus_dir else None,
+                   index_dir=Path(index_dir) if index_dir else None)
+    app.run()  # an exception leaves the normal way, with its traceback
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(app.return_code or 0)
