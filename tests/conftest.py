@@ -48,3 +48,19 @@ def index_dir(tmp_path_factory, corpus_dir: Path, embedder: Embedder) -> Path:
 def assistant(index_dir: Path, corpus_dir: Path, embedder: Embedder) -> Assistant:
     """An :class:`Assistant` on the session index (shared: ``ask`` is stateless)."""
     return Assistant.open(index_dir, corpus_dir, embedder=embedder)
+
+
+@pytest.fixture(scope="session")
+def vendor_corpus(tmp_path_factory) -> Path:
+    """The multi-vendor corpus (shipped sheets + tests/data/vendors) in one folder."""
+    from multivendor import assemble
+
+    return assemble(tmp_path_factory.mktemp("vendors") / "corpus")
+
+
+@pytest.fixture(scope="session")
+def vendor_assistant(tmp_path_factory, vendor_corpus: Path, embedder: Embedder) -> Assistant:
+    """An :class:`Assistant` on the multi-vendor corpus, indexed once per session."""
+    target = tmp_path_factory.mktemp("vendor-index")
+    indexing.build(vendor_corpus, target, embedder)
+    return Assistant.open(target, vendor_corpus, embedder=embedder)

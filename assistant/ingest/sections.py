@@ -104,7 +104,7 @@ def is_heading(lines: tuple[Line, ...], index: int, markdown: bool) -> bool:
         raw = line.raw.strip()
         if raw.startswith("#"):
             return True
-        return bool(re.fullmatch(r"\*\*[^*]+\*\*", raw)) and _titleish(text, 8)
+        return bool(re.fullmatch(r"\*\*[^*]+\*\*", raw)) and _titleish(text, 8) and ":" not in text
     # Standalone: a blank line before, and after it a blank line or a new page's first line.
     standalone = _is_blank(lines, index - 1) and (
         _is_blank(lines, index + 1) or lines[index + 1].raw.startswith(" ")
@@ -115,6 +115,12 @@ def is_heading(lines: tuple[Line, ...], index: int, markdown: bool) -> bool:
     # (``Connection data``, ``Ratings per IEC/EN 60664-1``) counts.
     if _titleish(text, 5) and (_MAJOR.search(text) or _PER_STANDARD.match(text)):
         return True
+    # After a blank line, a short title of section words over the section's rows
+    # ("Dimensions", "Ambient conditions", "Certificates/ approvals"): the vocabulary's
+    # [sections] words.
+    if _is_blank(lines, index - 1) and not _is_blank(lines, index + 1) and _titleish(text, 4) \
+            and not re.search(r"\d", text) and _section_words(text):
+        return True
     page_top = (
         line.raw.startswith(" ")
         and not line.raw.startswith("  ")
@@ -122,6 +128,16 @@ def is_heading(lines: tuple[Line, ...], index: int, markdown: bool) -> bool:
         and _is_blank(lines, index + 1)
     )
     return page_top and _titleish(text, 5)
+
+
+def _section_words(text: str) -> bool:
+    """Whether every word of a short title is a section word of the vocabulary."""
+    from ..vocabulary import vocabulary, word_key
+
+    words = word_key(text.replace("/", " ")).split()
+    section = vocabulary().section_words
+    return bool(words) and all(w in section or w in ("and", "of", "the", "&") for w in words) \
+        and any(w in section for w in words)
 
 
 def split_sections(doc: Document) -> list[Section]:

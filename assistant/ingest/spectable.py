@@ -110,6 +110,8 @@ def make_row(section: Section, found: FoundRow, keys: frozenset[str] | None = No
     feature = vocab.feature_of(found.label, _dimension(strict.quantity if strict else None))
     if not feature and _APPROVAL_WORDS.search(section.title) and vocab.feature_of(section.path[-1]) == "approvals":
         feature = "approvals"  # "UL 1977 | Recognized, File E515431" under "Approvals"
+    if not feature and found.label.split() and _is_mark(found.label.split()[0]):
+        feature = "approvals"  # "cULus | 600 V, 20 A", "VDE | EN 61535", "UL (File E77054) 300 V 20 A"
     conductor = vocab.conductor_of(found.label) if feature in CONDUCTOR_FEATURES else ""
     lines = found.lines
     return SpecRow(
@@ -119,6 +121,11 @@ def make_row(section: Section, found: FoundRow, keys: frozenset[str] | None = No
         line_start=min(l.number for l in lines), line_end=max(l.number for l in lines),
         feature=feature, conductor=conductor,
     )
+
+
+def _is_mark(word: str) -> bool:
+    """Whether a word is an approval mark of the vocabulary (``cULus``, ``VDE``, ``UL``)."""
+    return word.strip("():,").lower() in {m.lower() for m in vocabulary().approval_marks}
 
 
 def _unit_from_label(label: str, value: str) -> str:
@@ -328,12 +335,15 @@ def build_spec_table(doc: Document, sections: list[Section], known: tuple[str, .
     rows: list[SpecRow] = []
     accessories = _accessories(sections, doc.identifiers)
     listed = {n for a in accessories for n in range(a.line_start, a.line_end + 1)}
+    own_names = set(doc.identifiers) | {doc.item}
     for section in sections:
         if _is_list_section(section, approvals):
             continue
         for found in read_rows(section, labels):
             if found.lines[0].number in listed:
                 continue  # an accessory's item number and description
+            if f"{found.label} {found.value}" in own_names:
+                continue  # the product's name heading a page ("A2C 2.5"): no row
             accessory = _accessory_row(section, found)
             if accessory is not None:
                 accessories.append(accessory)

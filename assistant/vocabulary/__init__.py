@@ -100,6 +100,8 @@ class Vocabulary:
             self.subrow_words: frozenset[str] = frozenset(word_key(x) for x in tables["subrow_words"])
             self.bullets: tuple[str, ...] = tuple(tables["bullets"])
             self.note_prefixes: tuple[str, ...] = tuple(word_key(x) for x in data["notes"]["prefixes"])
+            self.section_words: frozenset[str] = frozenset(
+                word_key(x) for x in data.get("sections", {}).get("words", ()))
             self.text_labels: tuple[str, ...] = tuple(word_key(x) for x in data.get("labels", {}).get("known", ()))
             self.synonym_groups: tuple[str, ...] = tuple(data["synonyms"]["groups"])
             approvals = data.get("approvals", {})

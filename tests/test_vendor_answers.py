@@ -1,0 +1,69 @@
+"""Answering over the multi-vendor corpus: any identifier, vendor and kind, unknown part
+numbers refused by name, checks and yes/no over vendors' own words; never another
+product's values."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer.gate import unsupported_numbers
+
+
+@pytest.mark.parametrize("typed", [
+    "2002-1299",            # WAGO shape, one digit group off
+    "2002 1208",            # typed with a space
+    "LZS:RT99999",          # ABC:RT1234
+    "S203-C16",             # type designation
+    "XY-12P1N122S00",       # letters, digits and dashes
+    "AK999/..-5.0-V",       # a '..' pole placeholder
+    "P1MB1PC99",            # no separators
+    "1ABC010073M9999",      # long order number
+    "PT 4-TWIN",            # two words
+    "95.03",                # shaped like 95.05
+    "1436799",              # seven digits
+])
+def test_unknown_part_numbers_are_refused_by_name(vendor_assistant, typed):
+    answer = vendor_assistant.ask(f"what is the rated current of the {typed}?")
+    assert answer.kind == "not_found" and typed in answer.answer
+    assert not answer.facts and not answer.citations and answer.verdict is None
+    check = vendor_assistant.ask(f"does 2.5 mm² fit the {typed}?")
+    assert check.kind == "not_found" and check.verdict is None and not check.citations
+
+
+@pytest.mark.parametrize("question, item, value", [
+    ("strip length 2002 1204", "2002-1204", "10 … 12 mm"),
+    ("lzs rt78725 tightening torque", "LZS:RT78725", "0.5 … 0.6 N·m"),
+    ("rated current of the ABB S201-C16", "2CDS251001R0164", "16 A"),
+    ("what does the hager breaker weigh? no wait, its rated current", "MCN116", "16 A"),
+    ("width of the pt 2.5", "3209510", "5.2 mm"),
+    ("stripping length weidmuller A2C", "1521850000", "10 mm"),
+    ("ip rating of the HP series connector", "230912201", "IP67"),
+    ("wat strp lenght on the siemens socket", None, None),  # the Siemens sheet gives none
+])
+def test_lookups_by_any_name(vendor_assistant, question, item, value):
+    answer = vendor_assistant.ask(question)
+    if item is None:
+        assert answer.kind == "not_found"
+        return
+    assert answer.kind == "spec", answer.answer
+    assert answer.products == (item,) and value in answer.answer
+    assert all(c.product == item for c in answer.citations)
+    assert unsupported_numbers(answer) == []
+
+
+@pytest.mark.parametrize("question, verdict", [
+    ("12awg solid in the siemens socket?", "no"),             # 20 … 14 AWG for solid
+    ("0.75 mm² finely stranded with ferrule into the LZS:RT78725?", "yes"),
+    ("4 mm² flexible no ferrule in the weidmuller A2C", "no"),  # flexible max. 2.5 mm²
+    ("can the S201-C16 run at -30 C", "no"),                  # min -25 °C
+    ("can i tighten the AK950 screws to 1 Nm", "no"),         # 0.7 Nm ±0.1
+    ("can I torque the 95.05 terminals to 15 lb-in", "no"),   # 0.8 Nm ≈ 7.1 lb-in
+    ("is the LZS:RT78725 cULus approved", "yes"),
+    ("finder 95.05 approved for ships?", "yes"),               # RINA
+    ("is the M12 connector 1436741 shielded?", "no"),          # Shielding: No
+    ("can I use aluminium wire in the 2002-1204?", "no"),      # copper only
+])
+def test_checks_and_yes_no_over_vendor_words(vendor_assistant, question, verdict):
+    answer = vendor_assistant.ask(question)
+    assert answer.kind == "check" and answer.verdict == verdict, answer.answer
+    assert answer.citations and unsupported_numbers(answer) == []
