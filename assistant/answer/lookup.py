@@ -77,6 +77,10 @@ def answer(engine: "Assistant", question: str, items: list[str], intent: "Intent
         return passage.answer(question, paras)
     if enough(spec_cov, qterms):
         return spec_answer(question, answered(), items)
+    # recall first: a passage close in meaning that shares a key term answers
+    close = passage.procedure_passages(engine, question_read, items, qterms)
+    if close:
+        return passage.answer(question, close, by_score=True)
     return refusal.not_found(question, tuple(items), [p[0] for p in paras[:3]])
 
 

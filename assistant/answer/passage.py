@@ -72,8 +72,7 @@ def answer(question: str, paras: list[Ranked], by_score: bool = False) -> Answer
 # question (dense similarity of the question to the chunk, MiniLM unit vectors) or covers
 # its key terms; calibrated on tests/questions/tune.jsonl.
 DENSE_MIN = 0.42        # chunk similarity from which a passage may answer without term overlap
-DENSE_WEIGHT, COVERAGE_WEIGHT = 1.0, 0.6
-_HEADING_ONLY = re.compile(r"^[^.!?:;]{0,60}[:.]?$")
+DENSE_WEIGHT, COVERAGE_WEIGHT, SECTION_WEIGHT = 1.0, 1.2, 0.3
 
 
 def procedure_passages(engine: "Assistant", question: str, items: list[str], qterms: list[str]) -> list[Ranked]:
@@ -96,15 +95,17 @@ def procedure_passages(engine: "Assistant", question: str, items: list[str], qte
                           tuple(engine.index.lines(chunk.source, chunk.line_start, chunk.line_end)))
         for para in passages(section):
             text = para.text
-            if "\t" in text or (len(text.split()) <= 8 and _HEADING_ONLY.match(text) and len(para.lines) == 1):
+            if "\t" in text or _heading_only(para):
                 continue
+            own = coverage(qterms, set(terms(text))) if qterms else 0.0
             cov = coverage(qterms, set(terms(text + " " + chunk.section))) if qterms else 0.0
             close = float(sim) >= DENSE_MIN and cov > 0
             if not (close or enough_terms(cov, qterms)):
                 continue
             citation = engine.citation(chunk.item, chunk.source, chunk.section, para.span[0], para.span[1],
                                        norm_quote(text))
-            ranked.append((citation, cov, DENSE_WEIGHT * float(sim) + COVERAGE_WEIGHT * cov))
+            score = DENSE_WEIGHT * float(sim) + COVERAGE_WEIGHT * own + SECTION_WEIGHT * (cov - own)
+            ranked.append((citation, cov, score))
     ranked.sort(key=lambda r: -r[2])
     seen, out = set(), []
     for cit, cov, score in ranked:
@@ -113,6 +114,13 @@ def procedure_passages(engine: "Assistant", question: str, items: list[str], qte
             seen.add(key)
             out.append((cit, cov, score))
     return out
+
+
+def _heading_only(para) -> bool:
+    """A heading or caption standing alone (``Removing a conductor``, ``5.3 Replacing a
+    protection module``): one short line that is no sentence; never an answer by itself."""
+    text = para.text.strip()
+    return len(para.lines) == 1 and len(text.split()) <= 8 and not text.endswith(".") and "=" not in text
 
 
 def enough_terms(cov: float, qterms: list[str]) -> bool:
