@@ -147,6 +147,27 @@ class Assistant:
                             l.page, l.page_line if l.text else 0)
                 for l in before + inside + after]
 
+    def _by_content(self, question: str) -> list[str]:
+        """The one product a question names no product of but can only mean: all its key
+        terms are in that product's text (best BM25 chunks across the corpus) and no other
+        product's best chunk has half of them ("how do the WMB inline markers go on?")."""
+        from .retrieval import coverage, key_terms, terms
+
+        qterms = key_terms(question)
+        if len(qterms) < 2:
+            return []
+        best: dict[str, float] = {}
+        for chunk_id in self.retriever.bm25_only(question, [], k=12):
+            chunk = self.index.chunks[chunk_id]
+            cov = coverage(qterms, set(terms(chunk.text)))
+            best[chunk.item] = max(best.get(chunk.item, 0.0), cov)
+        ranked = sorted(best.items(), key=lambda kv: -kv[1])
+        if not ranked or ranked[0][1] < 1.0 - 1e-9:
+            return []
+        if len(ranked) > 1 and ranked[1][1] >= 0.5:
+            return []
+        return [ranked[0][0]]
+
     # ------------------------------------------------------------ shared by the answer kinds
 
     def citation(self, item: str, source: str, section: str, start: int, end: int,
@@ -196,8 +217,11 @@ class Assistant:
         items = list(resolution.items)
         if not items:
             if len(self.tables) > SMALL_CORPUS:
-                return refusal.clarify(self, question)
-            items = list(self.tables)
+                items = self._by_content(question)
+                if not items:
+                    return refusal.clarify(self, question)
+            else:
+                items = list(self.tables)
         wanted = intent.decide(self, question, history, resolution, items)
         if wanted.kind == "check":
             return check.answer(self, wanted.question, items, wanted.qterms, question,
