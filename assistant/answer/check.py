@@ -7,8 +7,10 @@ The verdict is yes / no / conditional, decided by the product's own rows (see
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from ..ingest.values import parse_all
 from ..records import Answer, Fact, SpecRow
 from ..vocabulary import vocabulary
 from . import fit, passage, refusal
@@ -27,7 +29,7 @@ def answer(engine: "Assistant", question: str, items: list[str], qterms: list[st
     question before it); ``asked_as`` the question as typed, which the answer carries;
     ``features`` the canonical features the question names (best first)."""
     typed = asked_as or question
-    asked = fit.asked_value(question)
+    asked = fit.asked_value(engine.resolver.mask(question))
     results = []
     for item in items:
         rows = list(engine.tables[item].rows)
@@ -59,6 +61,7 @@ def answer(engine: "Assistant", question: str, items: list[str], qterms: list[st
                   headline=headline, facts=tuple(facts), citations=tuple(citations))
 
 
+_TWO = re.compile(r"\b(?:2|two)\s+conductors\b|\btwin\b", re.IGNORECASE)
 # The feature a value checks against when the question names none of its dimension.
 _DEFAULT_FEATURES = {"current": ("rated_current",), "voltage": ("rated_voltage",),
                      "temperature": ("operating_temperature",), "torque": ("tightening_torque",)}
@@ -114,7 +117,54 @@ def _check_rows(question: str, asked: fit.Asked, rows: list[SpecRow], features: 
     return verdict, lines, [r for r, _ in results]
 
 
+def _check_count(question: str, asked: fit.Asked, rows: list[SpecRow]):
+    """Several conductors in one clamp (``2 x 1 mm² ferruled``): the rows printing sizes
+    per number of conductors (``1x (0,5 ... 1,5), 2x 0,75``, ``Maximum 2x1,5 mm²``) of the
+    conductor class asked; the verdict from the form with that number."""
+    want = fit.conductor(question)
+    klass = vocabulary().conductor_of(question)
+    area_units = [r.quantity.unit for r in rows if r.feature == "cross_section" and r.quantity
+                  and r.quantity.unit in ("mm²", "AWG")]
+    default_unit = max(set(area_units), key=area_units.count) if area_units else ""
+
+    def forms(r: SpecRow) -> list:
+        """The sizes a row gives per number of conductors; a label that says "2
+        conductors" / "twin" counts for its whole range; a row without a unit takes the
+        unit of the product's other cross-section rows."""
+        found = [q for q in parse_all(r.value) if q.count]
+        if not found and r.quantity and _TWO.search(r.label):
+            found = [replace(r.quantity, count=2)]
+        return [q if q.unit else replace(q, unit=default_unit) for q in found]
+
+    pool = [r for r in rows if r.feature in ("conductors_per_clamp", "cross_section")
+            and any(q.count >= 2 for q in forms(r))]
+    if klass:
+        same = [r for r in pool if r.conductor == klass or (klass.startswith("ferrule") and r.conductor == "ferrule")
+                or (klass == "ferrule" and r.conductor.startswith("ferrule"))]
+        pool = same
+    elif want.ferrule is False:
+        pool = [r for r in pool if not r.conductor.startswith("ferrule")]
+    in_unit = [r for r in pool if any(q.unit == asked.unit for q in forms(r))]
+    pool = in_unit or pool  # the sheet's own unit first (2x2.5 mm², not its AWG row)
+    results = []
+    for r in pool:
+        sizes = [q for q in forms(r) if q.count == asked.count]
+        if not sizes:
+            continue
+        ok = fit.fits(asked, replace(r, quantity=sizes[0], alternate=None))
+        if ok is not None:
+            results.append((r, ok))
+    if not results:
+        return None
+    oks = {ok for _, ok in results}
+    verdict = "yes" if oks == {True} else "no" if oks == {False} else "conditional"
+    lines = [f"{asked.count} × {asked.text} is {'within' if ok else 'outside'} {r.label} {r.value}" for r, ok in results]
+    return verdict, lines, [r for r, _ in results]
+
+
 def _check_conductor(question: str, asked: fit.Asked, rows: list[SpecRow]):
+    if asked.count >= 2:
+        return _check_count(question, asked, rows)
     want = fit.conductor(question)
     pool = fit.conductor_rows(rows)
     if not pool:

@@ -26,6 +26,9 @@ _ASKED = re.compile(
     r"|(?:awg|#)\s*(?P<awg>\d+)",
     re.IGNORECASE,
 )
+_COUNT = re.compile(r"\b(two|three|four|[234])\s*(?:[x×*]\s*)?(?:wires?\s+of\s+)?$")
+_BARE_COUNT = re.compile(r"\b(two|three|2|3)\s*(?:x\s*)?(\d+(?:\.\d+)?)\s+(?:ferrules?|wires?|conductors?|"
+                         r"ferruled|solid|stranded|flexible)\b", re.IGNORECASE)
 _CHECK_OPENERS = re.compile(
     r"^\s*(can|could|does|do|is|are|will|would|may|might|should|am|must)\b|\b(fit|fits|ok|okay|"
     r"allowed|suitable|compatible|within|handle|enough|too (big|small|large|thick|thin|much|hot))\b",
@@ -42,6 +45,7 @@ class Asked:
     unit: str
     text: str
     current: str = ""  # "AC" / "DC" when typed ("230 VAC")
+    count: int = 0  # conductors in one clamp when typed ("2 x 1 mm²", "two 0.75 ferrules")
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,10 @@ def asked_value(question: str) -> Asked | None:
     """The first value with a unit in the question (``6 mm²``, ``14 AWG``, ``100 °C``)."""
     match = _ASKED.search(question)
     if not match:
+        bare = _BARE_COUNT.search(question)  # "two 0.75 ferrules in one clamp": mm² understood
+        if bare:
+            count = {"two": 2, "three": 3, "2": 2, "3": 3}[bare.group(1).lower()]
+            return Asked(float(bare.group(2)), "mm²", bare.group(2), "", count)
         return None
     if match.group("awg"):
         return Asked(float(match.group("awg")), "AWG", match.group(0))
@@ -85,7 +93,10 @@ def asked_value(question: str) -> Asked | None:
         value, unit = fahrenheit_to_celsius(value), "°C"
     elif unit.startswith(("°", "˚", "deg", "c")):
         unit = "°C"
-    return Asked(value, unit, match.group(0).strip(), current)
+    before = question[max(0, match.start() - 12):match.start()].lower()
+    count = _COUNT.search(before)
+    number = {"two": 2, "three": 3, "four": 4, "2": 2, "3": 3, "4": 4}.get(count.group(1), 0) if count else 0
+    return Asked(value, unit, match.group(0).strip(), current, number)
 
 
 def is_check(question: str) -> bool:

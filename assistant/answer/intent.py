@@ -110,7 +110,7 @@ def decide(engine: "Assistant", question: str, history: list[str], resolution: "
         return Intent("meaning", qterms, question, features, symbol)
     if PROCEDURE.search(question):
         return Intent("procedure", qterms, question, features)
-    asked = fit.asked_value(question_for_kind)
+    asked = fit.asked_value(engine.resolver.mask(question_for_kind))
     if asked is not None and not _WH.match(question):
         return Intent("check", qterms, question_for_kind, features)
     yes_no = _YES_NO.match(question) or (not _WH.match(question) and asked_marks(question)

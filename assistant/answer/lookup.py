@@ -43,6 +43,10 @@ def answer(engine: "Assistant", question: str, items: list[str], intent: "Intent
             if other and other[0] not in rows and cov >= 0.75 and cov >= row_cov + 0.34 and enough(cov, qterms):
                 rows, row_cov = other, cov
             if rows:
+                # accessories the question names as well as the row ("which locking levers
+                # can I get?": the Locking lever row and the locking lever items)
+                rows = rows + [c for c in engine.candidates.get(item, []) if c.kind == "accessory"
+                               and c not in rows and coverage(qterms, set(c.label_terms)) >= 1.0 - 1e-9]
                 chosen[item] = rows
                 best_cov = max(best_cov, row_cov)
         if chosen and best_cov >= 1.0 - 1e-9:

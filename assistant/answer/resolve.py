@@ -185,9 +185,20 @@ class ProductResolver:
 
     # ------------------------------------------------------------ identifiers
 
-    def _by_identifier(self, question: str) -> tuple[list[str], list[str]]:
-        """(items named by identifiers, part numbers typed that name none)."""
-        tokens = [(m.group(0).strip(".:"), m.start()) for m in _WORD.finditer(question)]
+    def mask(self, question: str) -> str:
+        """The question with the identifiers it types blanked out, so that their digits
+        are not read as values (``is the A2C 2.5 a push-in terminal`` is no 2.5 A)."""
+        spans: list[tuple[int, int]] = []
+        self._by_identifier(question, spans)
+        for start, end in sorted(spans, reverse=True):
+            question = question[:start] + " " * (end - start) + question[end:]
+        return question
+
+    def _by_identifier(self, question: str, spans: list | None = None) -> tuple[list[str], list[str]]:
+        """(items named by identifiers, part numbers typed that name none); ``spans``
+        collects where the identifiers stand in the question (start, end)."""
+        matches = list(_WORD.finditer(question))
+        tokens = [(m.group(0).strip(".:"), m.start()) for m in matches]
         found: list[str] = []
         unknown: list[str] = []
         used = [False] * len(tokens)
@@ -206,6 +217,8 @@ class ProductResolver:
                 if items:
                     found.extend(i for i in sorted(items) if i not in found)
                     used[start:start + size] = [True] * size
+                    if spans is not None:
+                        spans.append((matches[start].start(), matches[start + size - 1].end()))
         for index, (token, _at) in enumerate(tokens):
             after_standard = index > 0 and _STANDARD_WORD.match(tokens[index - 1][0])
             if used[index] or after_standard:

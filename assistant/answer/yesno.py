@@ -47,6 +47,11 @@ def answer(engine: "Assistant", question: str, items: list[str], intent: "Intent
     marks = asked_marks(intent.question)
     if marks:
         return _approval(engine, question, items, marks, intent)
+    if not intent.features:  # "is it push-in?", "a B curve breaker?": the value names the feature
+        from .matching import FeatureHit
+
+        named = vocabulary().features_by_value(intent.question)
+        intent = replace(intent, features=[FeatureHit(f, 1, "") for f in named])
     results = {}
     for item in items:
         decided = _boolean(engine, item, intent) or _text(engine, items, item, intent)
@@ -176,13 +181,21 @@ def _text(engine: "Assistant", items: list[str], item: str, intent: "Intent"):
     asked = _asked_words(engine, items, intent, feature)
     if not asked:
         return None
+    if all(w in _feature_words(feature) for w in asked):
+        # "is it keyed?", "is it coded?": whether the sheet gives the feature at all
+        return ("no" if word_key(rows[0].value) in _NO else "yes"), rows[:1]
     values = " ".join(word_key(c.value) for c in rows)
     flat = values.replace(" ", "")
-    if all(w in values.split() or w in flat for w in asked):
+    if all(w in values.split() or (len(w) > 2 and w in flat) for w in asked):
         return "yes", rows[:1]
     if feature in _SINGLE_VALUED and all(len(c.value.split()) <= 6 for c in rows):
         return "no", rows[:1]
     return None
+
+
+def _feature_words(feature: str) -> set[str]:
+    """The words that name a feature in questions (not its values)."""
+    return {w for phrase in vocabulary().features[feature].words for w in phrase.split()}
 
 
 _GENERIC = {"wire", "wires", "conductor", "conductors", "cable", "use", "used", "made", "material",
@@ -201,13 +214,18 @@ def _asked_words(engine: "Assistant", items: list[str], intent: "Intent", featur
         product = engine.resolver.by_item.get(item)
         if product is not None:
             ignore |= {w for ident in (product.item, *product.identifiers) for w in word_key(ident).split()}
+    values = set(vocabulary().features[feature].values)
     out = []
     for w in word_key(intent.question).split():
+        if w in values:  # "b" in "a B curve breaker?"
+            out.append(w)
+            continue
         if w in STOPWORDS or w in labels or w in _GENERIC or len(w) < 2 or stem(w) in ignore \
                 or w in ignore or w.isdigit():
             continue
         out.append(w)
-    return out
+    named_values = [w for w in out if w in values]
+    return named_values or out
 
 
 def _verdict(question: str, results: dict) -> Answer:

@@ -43,14 +43,16 @@ def _contains(haystack: str, needle: str) -> int:
 @dataclass(frozen=True)
 class Feature:
     """A canonical feature: its id, display name, unit dimension (``current``, ``length``,
-    ``text``, ``boolean``, ``any`` …), the label phrases vendors print for it and the words
-    installers use for it (all as word keys)."""
+    ``text``, ``boolean``, ``any`` …), the label phrases vendors print for it, the words
+    installers use for it, and for a text feature the values a yes/no question may name
+    (``push-in`` for the connection technology; all as word keys)."""
 
     id: str
     name: str
     dimension: str
     labels: tuple[str, ...]
     words: tuple[str, ...]
+    values: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,8 @@ class Vocabulary:
             self.features: dict[str, Feature] = {
                 fid: Feature(fid, spec["name"], spec["dimension"],
                              tuple(word_key(x) for x in spec.get("labels", ())),
-                             tuple(word_key(x) for x in spec.get("words", ())))
+                             tuple(word_key(x) for x in spec.get("words", ())),
+                             tuple(word_key(x) for x in spec.get("values", ())))
                 for fid, spec in data["features"].items()}
             conductors = data["conductors"]
             self.conductor_order: tuple[str, ...] = tuple(conductors["order"])
@@ -241,6 +244,12 @@ class Vocabulary:
         return best
 
     # ---------------------------------------------------------------- answering
+
+    def features_by_value(self, question: str) -> list[str]:
+        """Text features whose values the question names (``is it push-in?`` →
+        ``connection_technology``; ``a B curve breaker?`` → ``tripping_characteristic``)."""
+        key = f" {word_key(question)} "
+        return [f.id for f in self.features.values() if any(f" {v} " in key for v in f.values)]
 
     @cached_property
     def question_words(self) -> dict[str, tuple[str, ...]]:
