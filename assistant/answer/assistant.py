@@ -224,8 +224,15 @@ class Assistant:
                 items = list(self.tables)
         wanted = intent.decide(self, question, history, resolution, items)
         if wanted.kind == "check":
-            return check.answer(self, wanted.question, items, wanted.qterms, question,
-                                tuple(h.feature for h in wanted.features))
+            checked = check.answer(self, wanted.question, items, wanted.qterms, question,
+                                   tuple(h.feature for h in wanted.features))
+            if checked.kind == "not_found" and wanted.features:
+                # no range for the value: a yes/no over the rows the question names
+                # ("can I snap it on a 35 mm DIN rail?" → "Type of mounting DIN-35 rail")
+                other = yesno.answer(self, question, items, wanted)
+                if other.kind == "check":
+                    return other
+            return checked
         if wanted.kind == "yesno":
             return yesno.answer(self, question, items, wanted)
         if wanted.kind == "overview":

@@ -85,9 +85,8 @@ def _check_rows(question: str, asked: fit.Asked, rows: list[SpecRow], features: 
     pool = [r for r in rows if r.feature in wanted and r.quantity
             and (r.quantity.unit == asked.unit or fit.convert(1.0, asked.unit, r.quantity.unit) is not None
                  or (asked.unit == "V" and r.quantity.unit == "kV"))]
-    if not wanted:  # a length: only against the row the question's words name
-        pool = [r for r in rows if r.quantity and r.quantity.unit == asked.unit
-                and {stem(w) for w in words(r.label)} & {stem(w) for w in words(question)}]
+    if not wanted:  # a length no feature word names: not checked here (a yes/no over text)
+        return None
     pool = fit.join_min_max(pool)
     if dimension == "temperature":
         pool = [r for r in pool if r.quantity.is_range] or pool
@@ -223,5 +222,11 @@ def _check_conductor(question: str, asked: fit.Asked, rows: list[SpecRow]):
         verdict = "no" if not all(p) else "yes" if all(g) else "conditional" if any(g) else "no"
     else:
         verdict = "yes" if all(oks) else "no" if not any(oks) else "conditional"
-    ordered = sorted(results, key=lambda x: (x[1] is True) == (verdict == "no"))
+    # the deciding rows first, and among them the ones printed in the unit asked (the
+    # sheet's own AWG row for an AWG question)
+    def in_unit(row: SpecRow) -> bool:
+        return bool(row.quantity and row.quantity.unit == asked.unit) or \
+            bool(row.alternate and row.alternate.unit == asked.unit)
+
+    ordered = sorted(results, key=lambda x: ((x[1] is True) == (verdict == "no"), not in_unit(x[0])))
     return verdict, lines, [r for r, _ in ordered]

@@ -52,6 +52,11 @@ def answer(engine: "Assistant", question: str, items: list[str], intent: "Intent
 
         named = vocabulary().features_by_value(intent.question)
         intent = replace(intent, features=[FeatureHit(f, 1, "") for f in named])
+    either = _EITHER.search(intent.question)
+    if either:  # "a male or female part?", "a plug or a socket?": the row that says which
+        answered = _which_of(engine, question, items, either.group(1), either.group(2))
+        if answered is not None:
+            return answered
     results = {}
     for item in items:
         decided = _boolean(engine, item, intent) or _text(engine, items, item, intent)
@@ -60,6 +65,20 @@ def answer(engine: "Assistant", question: str, items: list[str], intent: "Intent
     if not results:
         return lookup.answer(engine, question, items, intent)
     return _verdict(question, results)
+
+
+_EITHER = re.compile(r"\b(?:an?\s+)?([a-z][\w-]{2,})\s+or\s+(?:an?\s+)?([a-z][\w-]{2,})\b", re.IGNORECASE)
+
+
+def _which_of(engine: "Assistant", question: str, items: list[str], first: str, second: str) -> Answer | None:
+    """The row whose value says one of two alternatives asked about, as a lookup."""
+    chosen = {}
+    for item in items:
+        rows = [c for c in engine.candidates.get(item, []) if c.kind == "row"
+                and re.search(rf"\b({re.escape(first)}|{re.escape(second)})\b", c.value, re.IGNORECASE)]
+        if rows:
+            chosen[item] = rows[:1]
+    return lookup.spec_answer(question, chosen, items) if chosen else None
 
 
 def asked_marks(question: str) -> tuple[str, ...]:
@@ -184,6 +203,8 @@ def _text(engine: "Assistant", items: list[str], item: str, intent: "Intent"):
     if all(w in _feature_words(feature) for w in asked):
         # "is it keyed?", "is it coded?": whether the sheet gives the feature at all
         return ("no" if word_key(rows[0].value) in _NO else "yes"), rows[:1]
+    label = word_key(" ".join(c.label for c in rows)).replace(" ", "")
+    asked = [w for w in asked if w not in label] or asked  # "UL94" printed in the label
     values = " ".join(word_key(c.value) for c in rows)
     flat = values.replace(" ", "")
     if all(w in values.split() or (len(w) > 2 and w in flat) for w in asked):

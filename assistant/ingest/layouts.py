@@ -181,8 +181,9 @@ def classify(line: Line, known: frozenset[str]) -> Shape:
             return Shape("label", line, label=label)
         if len(value.split()) <= 25:
             return Shape("row", line, label=label, value=value, how="colon")
-    tail = value_tail(text)
-    named = _known_label(text, known) if not text.endswith((",", ":", "-")) else None
+    wrapped = text.endswith((",", ":", "-"))  # the row goes on on the next line
+    tail = value_tail(text) if not wrapped else None
+    named = _known_label(text, known) if not wrapped else None
     if tail and named and not tail[2].quantity.unit and len(named[0]) < len(tail[0]):
         tail = None  # "Insulating material Polyamide 66 (PA 66)": a number inside a text value
     if tail and not tail[2].quantity.unit and _STANDARD_END.search(tail[0]):

@@ -108,6 +108,8 @@ def make_row(section: Section, found: FoundRow, keys: frozenset[str] | None = No
     if strict is not None and re.match(r"\s*[A-Z][A-Za-z]", value[strict.end:]):
         strict = None
     feature = vocab.feature_of(found.label, _dimension(strict.quantity if strict else None))
+    if word_key(found.label) in vocab.identity_labels:
+        feature = ""  # "Order code | 95.05SPA": an identifier, not the coding
     if not feature and _APPROVAL_WORDS.search(section.title) and vocab.feature_of(section.path[-1]) == "approvals":
         feature = "approvals"  # "UL 1977 | Recognized, File E515431" under "Approvals"
     if not feature and found.label.split() and _is_mark(found.label.split()[0]):
@@ -192,7 +194,7 @@ def _is_list_section(section: Section, approvals: list[Approval]) -> bool:
 def _accessory_row(section: Section, found: FoundRow) -> Accessory | None:
     """A table row naming another product (``099.02 | Timer module for 95.05 sockets``)."""
     label = found.label.strip()
-    if found.layout not in ("cells", "matrix") or not looks_like_identifier(label):
+    if found.layout not in ("cells", "matrix") or not looks_like_identifier(label, labelled=True):
         return None
     if not re.search(r"[A-Za-z]{3,}", found.value) or parse_value(found.value)[0] is not None:
         return None
