@@ -1,4 +1,5 @@
-"""The chat TUI driven like a user would: typed questions on the shipped corpus (Pilot)."""
+"""The chat TUI driven like a user would: typed questions on the shipped corpus, and vendors'
+products on the multi-vendor corpus (``vendor_assistant``, tests/conftest.py) (Pilot)."""
 
 from __future__ import annotations
 
@@ -7,15 +8,17 @@ import sys
 import threading
 
 import pytest
+from textual.command import CommandList, CommandPalette
 from textual.fuzzy import Matcher
-from textual.widgets import DataTable, OptionList, Static
+from textual.widgets import DataTable, Input, OptionList, Static
 
 from assistant.answer.assistant import Assistant
 from assistant.records import Answer, Citation, ContextLine
 from assistant.tui.app import DatasheetApp, make_app
 from assistant.tui.commands import highlight
 from assistant.tui.screens.help import HelpScreen
-from assistant.tui.screens.spec_table import SpecTableScreen
+from assistant.tui.screens.spec_table import COLUMNS, SpecTableScreen
+from assistant.vocabulary import vocabulary
 from assistant.tui.widgets.conversation import Conversation, Exchange
 from assistant.tui.widgets.question_input import QuestionInput
 from assistant.tui.widgets.source import ContextRow, SourcePane
@@ -111,6 +114,7 @@ async def test_follow_up_keeps_the_conversation(assistant: Assistant):
     async with app.run_test(size=SIZE) as pilot:
         first = await ask(pilot, "strip length 2002-1204")
         assert first.answer.products == ("2002-1204",)
+        assert text_of(first, "state") == "from the spec table · WAGO 2002-1204"  # vendor and item
         assert "10 … 12 mm" in first.answer.headline
         second = await ask(pilot, "and for the 770 plug?")
         assert second.answer.products == ("770-1252/076-000",)
@@ -217,7 +221,7 @@ async def test_spec_table_filter_narrows_rows_and_shows_source(assistant: Assist
         await pilot.pause()
         assert 0 < table.row_count < total
         assert all("strip" in e.search_text for e in screen.shown)
-        assert screen.shown[0].cells[:2] == ("Strip length", "10 … 12 mm / 0.39 … 0.47 inch")
+        assert screen.shown[0].cells[:3] == ("Strip length", "strip length", "10 … 12 mm / 0.39 … 0.47 inch")
         assert [n for n, _, c in passage_lines(app, screen) if c] == [65]
         await pilot.press("space", *"current")
         await pilot.pause()
@@ -247,6 +251,119 @@ async def test_command_palette_opens_a_products_spec_table(assistant: Assistant)
         await pilot.pause()
         assert isinstance(app.screen, SpecTableScreen)
         assert app.screen.table.product.item == "770-1252/076-000"
+
+
+def table_rows(screen: SpecTableScreen) -> list[dict[str, str]]:
+    """The rows the spec table shows, as column name → cell text."""
+    table = screen.query_one(DataTable)
+    return [dict(zip(COLUMNS, (str(cell) for cell in table.get_row_at(n)))) for n in range(table.row_count)]
+
+
+async def filter_rows(pilot, screen: SpecTableScreen, text: str) -> list[str]:
+    """Put ``text`` into the filter (the field posts the same ``Changed`` message as when
+    typed, see test_spec_table_filter_narrows_rows_and_shows_source); the attributes of
+    the rows left."""
+    screen.query_one("#filter", Input).value = text
+    await pilot.pause()
+    return [row["Attribute"] for row in table_rows(screen)]
+
+
+async def test_vendor_spec_table_shows_vendor_identifiers_and_features(vendor_assistant: Assistant):
+    """ABB's miniature circuit breaker (a PDF), reached by its type designation."""
+    app = make_app(assistant=vendor_assistant)
+    async with app.run_test(size=SIZE) as pilot:
+        exchange = await ask(pilot, "rated current of the S201-C16")
+        assert exchange.answer.products == ("2CDS251001R0164",)
+        assert text_of(exchange, "state") == "from the spec table · ABB 2CDS251001R0164"
+        heading = str(app.query_one("#passage .heading", Static).content)
+        assert heading.startswith("ABB 2CDS251001R0164 · page 1, line 16 · ")
+
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SpecTableScreen)
+        assert screen.title == "Spec table · ABB 2CDS251001R0164"
+        header = str(screen.query_one("#product", Static).content)
+        first, second = header.split("\n")
+        assert first.startswith("ABB 2CDS251001R0164  miniature circuit breaker · System pro M compact S200")
+        assert second == "Identifiers 2CDS251001R0164 · S201-C16 · S200  corpus/2CDS251001R0164.pdf"
+
+        assert [str(c.label) for c in screen.query_one(DataTable).columns.values()] == list(COLUMNS)
+        rows = {row["Attribute"]: row for row in table_rows(screen)}
+        # PDF rows stand at a page and a line on it (page 1 line 16 as pdfplumber reads the page)
+        assert rows["Rated current (In)"] | {"Section": ""} == {
+            "Attribute": "Rated current (In)", "Feature": "rated current", "Value": "16 A",
+            "Standard": "", "Section": "", "Lines": "page 1, line 16"}
+        cross_section = vocabulary().features["cross_section"].name
+        assert rows["Conductor cross-section flexible"]["Feature"] == f"{cross_section} · fine-stranded"
+        assert rows["Conductor cross-section rigid (solid and stranded)"]["Feature"] == f"{cross_section} · solid"
+        assert rows["Product ID"]["Feature"] == ""  # an identity row is no feature
+
+        # the highlighted row's lines below the table, by page and line on the page
+        assert (await filter_rows(pilot, screen, "rated current"))[0] == "Rated current (In)"
+        below = screen.query_one("#row-source")
+        assert str(below.query_one(".heading", Static).content).startswith("page 1, line 16 · ")
+        cited = [str(row.query_one(".number", Static).content).strip()
+                 for row in below.query(ContextRow) if row.has_class("-cited")]
+        assert cited == ["16"]
+
+
+async def test_spec_table_filter_finds_rows_by_feature_and_conductor_class(vendor_assistant: Assistant):
+    app = make_app(assistant=vendor_assistant)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.show_spec_table("2CDS251001R0164")
+        await pilot.pause()
+        screen = app.screen
+        # the vocabulary's names for rows printed "EAN" and "Max. altitude"
+        assert await filter_rows(pilot, screen, "gtin") == ["EAN"]
+        assert await filter_rows(pilot, screen, "installation altitude") == ["Max. altitude"]
+        assert await filter_rows(pilot, screen, "fine-stranded") == ["Conductor cross-section flexible"]
+        assert await filter_rows(pilot, screen, "cross section solid") == [
+            "Conductor cross-section rigid (solid and stranded)"]
+        assert screen.sub_title == f"1 of {len(screen.entries)} rows"
+
+
+@pytest.mark.parametrize("query, item, shown", [
+    ("S201-C16", "2CDS251001R0164", "Spec table: ABB 2CDS251001R0164 (S201-C16, S200)"),
+    ("siemens", "LZS:RT78725", "Spec table: Siemens LZS:RT78725"),
+    ("A2C", "1521850000", "Spec table: Weidmüller 1521850000 (A2C 2.5)"),
+    ("770-1252_076-000", "770-1252/076-000", "Spec table: WAGO 770-1252/076-000 · plug"),  # the file stem
+    ("surge protective", "167592", "Spec table: Eaton 167592"),  # the kind
+])
+async def test_palette_finds_a_product_by_any_identifier_vendor_or_kind(vendor_assistant: Assistant, query, item, shown):
+    app = make_app(assistant=vendor_assistant)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*["space" if c == " " else c for c in query])
+        await app.workers.wait_for_complete()  # the palette searches in a worker
+        await pilot.pause()
+        palette = app.screen
+        assert isinstance(palette, CommandPalette)
+        first = palette.query_one(CommandList).get_option_at_index(0)
+        assert str(first.prompt).startswith(shown)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SpecTableScreen)
+        assert app.screen.table.product.item == item
+
+
+async def test_answer_naming_many_products_keeps_its_header_short(vendor_assistant: Assistant):
+    """A filter answer may name every product: the header names three and counts the rest,
+    so it stays within two lines at 80×24."""
+    products = vendor_assistant.products()
+    question = "which products take 2.5 mm²?"
+    answer = Answer(question, "filter", "They all do.", tuple(p.item for p in products))
+    app = make_app(assistant=vendor_assistant)
+    async with app.run_test(size=(80, 24)) as pilot:
+        conversation = app.query_one(Conversation)
+        exchange = conversation.add(1, question)
+        await pilot.pause()
+        conversation.show_answer(1, answer)
+        await pilot.pause()
+        named = ", ".join(p.name for p in products[:3])
+        assert text_of(exchange, "state") == f"products that match · {named} and {len(products) - 3} more"
+        assert exchange.query_one(".state").region.height <= 2
 
 
 async def test_help_and_copy(assistant: Assistant):

@@ -157,6 +157,9 @@ class DatasheetApp(App[None]):
         products = assistant.products()
         self.sub_title = f"{len(products)} datasheet{'s' if len(products) != 1 else ''}"
         self.query_one("#welcome", Static).update(welcome(products))
+        names = {p.item: p.name for p in products}  # answers name products by item
+        self.query_one(Conversation).names = names
+        self.query_one(SourcePane).names = names
         for text in getattr(assistant, "notices", ()):  # e.g. the index's corpus folder is gone
             self.notify(text, title="Index", severity="warning", timeout=20, markup=False)
         pending, self.pending = self.pending, []
@@ -288,7 +291,7 @@ def welcome(products: list[Product]) -> Content:
         "its datasheet lines. F1 for help.\n\nDatasheets:"]
     for product in products:
         about = " · ".join(v for v in (product.title, product.family, product.kind) if v and v != product.item)
-        parts += ["\n  ", (printable(product.item), "bold $text-accent"), "  ", literal(about)]
+        parts += ["\n  ", (printable(product.name), "bold $text-accent"), "  ", literal(about)]
     return Content.assemble(*parts, strip_control_codes=False)
 
 

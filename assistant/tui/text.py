@@ -12,7 +12,8 @@ import re
 
 from textual.content import Content
 
-from ..records import Answer, Citation
+from ..records import Answer, Citation, Product
+from ..vocabulary import vocabulary
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -38,9 +39,45 @@ def literal(text: str, style: str = "") -> Content:
     return Content(printable(text), strip_control_codes=False)
 
 
-def lines_label(start: int, end: int) -> str:
-    """``line 65`` or ``lines 199–200``."""
-    return f"line {start}" if start == end else f"lines {start}–{end}"
+# Conductor classes as people say them (the vocabulary names classes by id only).
+CONDUCTOR_NAMES = {
+    "solid": "solid",
+    "stranded": "stranded",
+    "fine_stranded": "fine-stranded",
+    "ferrule": "with ferrule",
+    "ferrule_collar": "ferrule with collar",
+    "ferrule_no_collar": "ferrule without collar",
+}
+
+
+def conductor_name(conductor: str) -> str:
+    """A spec row's conductor class for display: ``fine_stranded`` → ``fine-stranded``,
+    ``""`` for none; an id the table above does not know is shown with spaces."""
+    return CONDUCTOR_NAMES.get(conductor, conductor.replace("_", " "))
+
+
+def feature_label(feature: str, conductor: str = "") -> str:
+    """A spec row's canonical feature by its vocabulary name, with the conductor class
+    where set: ``rated current``, ``conductor cross section · solid``; ``""`` for none
+    (an id the vocabulary no longer has is shown as is)."""
+    known = vocabulary().features.get(feature)
+    name = known.name if known else feature.replace("_", " ")
+    return " · ".join(v for v in (name, conductor_name(conductor)) if v)
+
+
+def _folded(identifier: str) -> str:
+    return re.sub(r"[\W_]+", "", identifier.casefold())
+
+
+def shown_identifiers(product: Product) -> list[str]:
+    """The identifiers of a product worth showing, item first: each of
+    ``Product.identifiers`` once, leaving out one that differs from an earlier one only by
+    separators (the file stem ``770-1252_076-000`` of item ``770-1252/076-000``)."""
+    out: list[str] = []
+    for identifier in product.identifiers or (product.item,):
+        if identifier and all(_folded(identifier) != _folded(o) for o in out):
+            out.append(identifier)
+    return out
 
 
 def citation_label(citation: Citation) -> str:
@@ -79,11 +116,13 @@ def answer_text(answer: Answer) -> str:
     return "\n".join(out)
 
 
-def citation_heading(citation: Citation) -> Content:
-    """Heading of a shown passage: the datasheet, then the section path and line span
-    (for a PDF, page and lines on the page)."""
-    return Content.assemble(
-        (printable(citation.source), "bold"), " · ",
-        (printable(citation.section or "—"), "bold"), " · ",
-        (citation.where, "bold"),
-        strip_control_codes=False)
+def citation_heading(citation: Citation, product: str = "") -> Content:
+    """Heading of a shown passage: the ``product``'s name when given (``WAGO 2002-1204``),
+    the line span (for a PDF, page and lines on the page), the section path, then the
+    datasheet's file; the heading is cut at the screen's edge, so the short parts lead."""
+    parts: list[str | tuple[str, str]] = []
+    if product:
+        parts += [(printable(product), "bold $text-accent"), " · "]
+    parts += [(citation.where, "bold"), " · ", (printable(citation.section or "—"), "bold"), " · ",
+              (printable(citation.source), "$text-muted")]
+    return Content.assemble(*parts, strip_control_codes=False)

@@ -1,4 +1,9 @@
-"""The spec table of one product: every row, approval and accessory, filter as you type."""
+"""The spec table of one product: every row, approval and accessory, filter as you type.
+
+The header names the product (vendor and item, kind, series, every identifier); each row
+shows its label as printed beside the feature the vocabulary reads it as (and the
+conductor class), and where it stands (for a PDF: page and line on the page).
+"""
 
 from __future__ import annotations
 
@@ -13,51 +18,81 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from ...answer.assistant import Assistant
-from ...records import Citation, SpecTable
-from ..text import lines_label, literal, printable
+from ...records import Citation, Product, SpecTable
+from ..text import feature_label, literal, printable, shown_identifiers
 from ..widgets.source import SourceView
 
-COLUMNS = ("Attribute", "Value", "Standard", "Section", "Lines")
-WIDTH_CAPS = (34, 30, 16, 44, 14)
+COLUMNS = ("Attribute", "Feature", "Value", "Standard", "Section", "Lines")
+# Widths: the first three columns share the screen (these fractions of it), the others
+# are capped, so a long approval issuer or accessory description does not push the value
+# off a small terminal. Feature and value wrap onto a second line rather than lose their
+# end (``conductor cross section · fine-stranded``; a row is at most two lines high); the
+# other cells end in an ellipsis.
+SHARES = (0.31, 0.27, 0.32)
+WIDTH_CAPS = (None, None, None, 16, 44, 20)
+WRAPPED = frozenset({"Feature", "Value"})
 
 
 @dataclass(frozen=True)
 class Entry:
-    """One line of the table: its cells (plain text) and the datasheet lines it comes from."""
+    """One line of the table: its cells (plain text), the datasheet lines it comes from, and
+    the ids of its feature and conductor class (searched by the filter beside the cells)."""
 
-    cells: tuple[str, str, str, str, str]
+    cells: tuple[str, str, str, str, str, str]
     citation: Citation
+    feature: str = ""
+    conductor: str = ""
 
     @property
     def search_text(self) -> str:
-        """The row's cells as one case-folded string, for the filter."""
-        return " ".join(self.cells).casefold()
+        """The row's cells and its feature and conductor ids as one case-folded string,
+        for the filter."""
+        return " ".join((*self.cells, self.feature, self.conductor)).casefold()
 
 
-def entries(table: SpecTable) -> list[Entry]:
-    """Rows, then approvals, then accessories, in datasheet order."""
+def entries(table: SpecTable, assistant: Assistant) -> list[Entry]:
+    """Rows, then approvals, then accessories, in datasheet order; each with its citation
+    (for a PDF with the page and lines on the page, from the index)."""
     item = table.product.item
     out = []
+
+    def cite(source: str, section: str, start: int, end: int, quote: str) -> Citation:
+        return assistant.citation(item, source, section, start, end, quote)
+
     for r in table.rows:
-        out.append(Entry((r.label, r.value, r.standard, r.section, lines_label(r.line_start, r.line_end)),
-                         Citation(item, r.source, r.section, r.line_start, r.line_end, r.raw)))
+        c = cite(r.source, r.section, r.line_start, r.line_end, r.raw)
+        out.append(Entry((r.label, feature_label(r.feature, r.conductor), r.value, r.standard, r.section, c.where),
+                         c, r.feature, r.conductor))
     for a in table.approvals:
         section = f"Approvals / Certificates › {a.group}" if a.group else "Approvals / Certificates"
         value = " ".join(v for v in (a.certificate, a.note) if v)
-        out.append(Entry((f"{a.approval} ({a.issuer})" if a.issuer else a.approval, value, a.standard,
-                          section, lines_label(a.line_start, a.line_end)),
-                         Citation(item, a.source, section, a.line_start, a.line_end, value)))
+        c = cite(a.source, section, a.line_start, a.line_end, value)
+        out.append(Entry((f"{a.approval} ({a.issuer})" if a.issuer else a.approval, "", value, a.standard,
+                          section, c.where), c))
     for a in table.accessories:
-        out.append(Entry((a.group, f"{a.item_number} {a.description}", "", a.group,
-                          lines_label(a.line_start, a.line_end)),
-                         Citation(item, a.source, a.group, a.line_start, a.line_end, a.description)))
+        c = cite(a.source, a.group, a.line_start, a.line_end, a.description)
+        out.append(Entry((a.group, "", f"{a.item_number} {a.description}", "", a.group, c.where), c))
     return out
 
 
 def matches(entry: Entry, query: str) -> bool:
-    """Every word of the filter occurs somewhere in the row (case-insensitive)."""
+    """Every word of the filter occurs somewhere in the row, its feature name or its
+    conductor class (case-insensitive)."""
     text = entry.search_text
     return all(word in text for word in query.casefold().split())
+
+
+def product_header(product: Product) -> Content:
+    """Two lines naming the product: vendor and item, kind, series, the sheet's title;
+    then its identifiers (each once: a file stem that only re-spells one is left out, see
+    :func:`shown_identifiers`) and the datasheet's file."""
+    identifiers = shown_identifiers(product)
+    about = [v for v in (product.kind, product.series, product.title)
+             if v and v != product.item and v not in identifiers]
+    return Content.assemble(
+        (printable(product.name), "bold"), "  ", literal(" · ".join(about), "$text-muted"), "\n",
+        ("Identifiers ", "$text-muted"), literal(" · ".join(identifiers), "bold"),
+        "  ", literal(product.source, "$text-muted"), strip_control_codes=False)
 
 
 class SpecTableScreen(Screen[None]):
@@ -74,44 +109,73 @@ class SpecTableScreen(Screen[None]):
         super().__init__()
         self.assistant = assistant
         self.table = assistant.spec_table(item)
-        self.entries = entries(self.table)
+        self.entries = entries(self.table, assistant)
         self.shown: list[Entry] = []
+        self._laid_out_for = 0  # the screen width the column widths were set for
 
     def compose(self) -> ComposeResult:
-        product = self.table.product
         yield Header()
         with Vertical(id="spec"):
-            yield Static(Content.assemble(
-                (product.item, "bold"), "  ",
-                literal(" · ".join(v for v in (product.title, product.family, product.kind) if v and v != product.item),
-                        "$text-muted"),
-                "  ", (product.source, "$text-muted")), id="product")
-            yield Input(placeholder="Filter rows (e.g. strip, current, UL)…", id="filter", select_on_focus=False)
+            yield Static(product_header(self.table.product), id="product")
+            yield Input(placeholder="Filter rows (e.g. strip, current, cross section, solid, UL)…",
+                        id="filter", select_on_focus=False)
             yield DataTable(id="rows", cursor_type="row", zebra_stripes=True)
             yield SourceView(id="row-source")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = f"Spec table · {self.table.product.item}"
+        self.title = f"Spec table · {printable(self.table.product.name)}"
         self.refill("")
 
-    def refill(self, query: str) -> None:
-        """Show the entries matching ``query``; an empty query shows all."""
+    def on_resize(self) -> None:
+        if self.app.size.width != self._laid_out_for:
+            self.refill(self.query_one("#filter", Input).value, keep_cursor=True)
+
+    def column_widths(self) -> list[int]:
+        """Column widths for the rows shown: each fits its longest cell; the first three
+        share the screen by ``SHARES`` (room one of them does not need goes to the
+        others), the others stay within their caps."""
+        room = max(self.app.size.width - 2 - 2 * len(SHARES), 30)  # scrollbar, cell padding
+        wanted = [max(max((len(e.cells[n]) for e in self.shown), default=0), len(column))
+                  for n, column in enumerate(COLUMNS)]
+        shared = [0] * len(SHARES)
+        open_ = set(range(len(SHARES)))
+        while open_:
+            total = sum(SHARES[n] for n in open_)
+            fits = [n for n in open_ if wanted[n] <= room * SHARES[n] / total]
+            if not fits:  # every one left wants more than its share: split what is left
+                for n in open_:
+                    shared[n] = int(room * SHARES[n] / total)
+                break
+            for n in fits:
+                shared[n] = wanted[n]
+                room -= wanted[n]
+                open_.discard(n)
+        return shared + [min(w, cap or w) for w, cap in zip(wanted[len(SHARES):], WIDTH_CAPS[len(SHARES):])]
+
+    def refill(self, query: str, keep_cursor: bool = False) -> None:
+        """Show the entries matching ``query``; an empty query shows all. The cursor goes
+        to the first row (``keep_cursor``: stays on its row)."""
         table = self.query_one(DataTable)
+        row = table.cursor_row
         table.clear(columns=True)
         self.shown = [e for e in self.entries if matches(e, query)]
-        # Widths fit the rows shown, capped so one long approval issuer or accessory
-        # description does not push the value off a small terminal.
-        for n, (column, cap) in enumerate(zip(COLUMNS, WIDTH_CAPS)):
-            width = max((len(e.cells[n]) for e in self.shown), default=0)
-            table.add_column(column, key=column, width=min(max(width, len(column)), cap))
+        self._laid_out_for = self.app.size.width
+        widths = self.column_widths()
+        for column, width in zip(COLUMNS, widths):
+            table.add_column(column, key=column, width=width)
         for entry in self.shown:
-            table.add_row(*(Text(printable(cell)) for cell in entry.cells))
-        count = f"{len(self.shown)} of {len(self.entries)} rows"
-        self.sub_title = count
+            cells = [Text(printable(cell), no_wrap=column not in WRAPPED,
+                          overflow="fold" if column in WRAPPED else "ellipsis")
+                     for column, cell in zip(COLUMNS, entry.cells)]
+            wraps = any(column in WRAPPED and len(cell) > width
+                        for column, cell, width in zip(COLUMNS, entry.cells, widths))
+            table.add_row(*cells, height=2 if wraps else 1)
+        self.sub_title = f"{len(self.shown)} of {len(self.entries)} rows"
         if self.shown:
-            table.move_cursor(row=0)
-            self.show_source(0)
+            row = min(row, len(self.shown) - 1) if keep_cursor else 0
+            table.move_cursor(row=row)
+            self.show_source(row)
         else:
             self.query_one(SourceView).show(None, [], "No row matches the filter.")
 

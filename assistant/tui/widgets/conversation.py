@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -16,10 +18,20 @@ KIND_LABELS = {
     "check": "check against the spec table",
     "compare": "comparison",
     "passage": "quoted from the datasheet",
+    "filter": "products that match",
     "not_found": "the datasheets don't say",
     "clarify": "please say more",
 }
 VERDICT_CLASSES = {"yes": "-yes", "no": "-no", "conditional": "-conditional"}
+NAMED = 3  # products named in an answer's header; more are counted (a filter may match dozens)
+
+
+def products_label(items: tuple[str, ...], names: Mapping[str, str]) -> str:
+    """The products of an answer for its header, by name (item → ``WAGO 2002-1204``; the
+    item when unnamed): ``WAGO 2002-1204, WAGO 770-1252/076-000``; beyond ``NAMED`` the
+    rest are counted: ``…, ABB 2CDS251001R0164 and 4 more``."""
+    shown = ", ".join(names.get(item, item) for item in items[:NAMED])
+    return f"{shown} and {len(items) - NAMED} more" if len(items) > NAMED else shown
 
 
 class Exchange(ListItem):
@@ -34,6 +46,7 @@ class Exchange(ListItem):
         self.number = number
         self.question = question
         self.answer: Answer | None = None
+        self.names: Mapping[str, str] = {}  # item → product name, for the answer's products
         self._state = "thinking…"
         self._mounted = False  # answers may arrive before the children are composed
 
@@ -55,9 +68,13 @@ class Exchange(ListItem):
         if self._mounted:
             self.query_one(".state", Static).update(literal(why))
 
-    def show(self, answer: Answer) -> None:
-        """Render the answer: its kind, the decisive value, the text, the source count."""
+    def show(self, answer: Answer, names: Mapping[str, str] | None = None) -> None:
+        """Render the answer: its kind and products (by ``names``, item → ``WAGO
+        2002-1204``; else as the answer names them), the decisive value, the text, the
+        source count."""
         self.answer = answer
+        if names is not None:
+            self.names = names
         if not self._mounted:
             return
         self.remove_class("-pending")
@@ -65,7 +82,7 @@ class Exchange(ListItem):
         if answer.verdict in VERDICT_CLASSES:
             self.add_class(VERDICT_CLASSES[answer.verdict])
         label = KIND_LABELS.get(answer.kind, answer.kind)
-        products = ", ".join(answer.products)
+        products = products_label(answer.products, self.names)
         self.query_one(".state", Static).update(literal(f"{label}" + (f" · {products}" if products else "")))
         headline = self.query_one(".headline", Static)
         if answer.headline and answer.kind in ("spec", "check", "compare"):
@@ -89,9 +106,14 @@ class Exchange(ListItem):
 
 
 class Conversation(ListView):
-    """The list of exchanges; the highlighted one is the selected answer."""
+    """The list of exchanges; the highlighted one is the selected answer. ``names`` (item →
+    ``Product.name``, set by the app) names the products in the answers' headers."""
 
     BINDINGS = [Binding("c", "copy_answer", "Copy answer")]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.names: Mapping[str, str] = {}
 
     class AnswerSelected(Message):
         """The selected exchange changed (``answer`` is None while it is pending)."""
@@ -122,7 +144,7 @@ class Conversation(ListView):
         exchange = self.exchange(number)
         if exchange is None:
             return
-        exchange.show(answer)
+        exchange.show(answer, self.names)
         if exchange is self.selected:
             self.post_message(self.AnswerSelected(answer))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,6 +14,7 @@ from ...records import Answer, Citation, ContextLine
 from ..text import citation_heading, citation_option, citation_text, literal
 
 ContextLookup = Callable[[Citation, int], list[ContextLine]]
+ProductNames = Mapping[str, str]  # item number → how the product is shown (``Product.name``)
 
 
 def line_label(line: ContextLine) -> str:
@@ -60,11 +61,13 @@ class SourceView(Vertical):
         yield Static(classes="heading")
         yield VerticalScroll(classes="lines")
 
-    def show(self, citation: Citation | None, lines: list[ContextLine], hint: str = "") -> None:
-        """Show ``lines`` around ``citation``; without a citation, the ``hint``."""
+    def show(self, citation: Citation | None, lines: list[ContextLine], hint: str = "",
+             product: str = "") -> None:
+        """Show ``lines`` around ``citation``; without a citation, the ``hint``. The heading
+        names the ``product`` when given (``WAGO 2002-1204``)."""
         heading = self.query_one(".heading", Static)
         self.set_class(citation is None, "-empty")
-        heading.update(citation_heading(citation) if citation else "")
+        heading.update(citation_heading(citation, product) if citation else "")
         scroll = self.query_one(".lines", VerticalScroll)
         with self.app.batch_update():
             scroll.remove_children()
@@ -79,13 +82,15 @@ class SourceView(Vertical):
 
 class SourcePane(Vertical):
     """Citations of the selected answer (or, for a refusal, its related passages, marked as
-    not an answer); the highlighted citation's passage below them."""
+    not an answer); the highlighted citation's passage below them, headed by its product's
+    name from ``names`` (item → name; the item itself when missing)."""
 
     BINDINGS = [Binding("c", "copy_citation", "Copy citation")]
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.context: ContextLookup | None = None
+        self.names: ProductNames = {}
         self.citations: tuple[Citation, ...] = ()
 
     def compose(self) -> ComposeResult:
@@ -138,7 +143,8 @@ class SourcePane(Vertical):
             # without scrolling.
             radius = 2 if self.screen.has_class("-narrow") else 4
             lines = self.context(citation, radius) if self.context else []
-            self.query_one(SourceView).show(citation, lines)
+            self.query_one(SourceView).show(citation, lines,
+                                            product=self.names.get(citation.product, citation.product))
 
     def action_copy_citation(self) -> None:
         citation = self.citation
