@@ -275,7 +275,7 @@ class Fact:
     qualifier: str = ""
 
 
-AnswerKind = Literal["spec", "check", "compare", "passage", "not_found", "clarify"]
+AnswerKind = Literal["spec", "check", "compare", "passage", "filter", "not_found", "clarify"]
 
 
 @dataclass(frozen=True)

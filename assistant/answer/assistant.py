@@ -215,6 +215,10 @@ class Assistant:
         if resolution.unknown:
             return refusal.unknown_product(question, resolution.unknown, resolution.near)
         items = list(resolution.items)
+        if resolution.source in ("none", "hint"):  # issue 12: "which of our products …?" (filter.py)
+            from . import filter as catalogue
+            if catalogue.is_filter(question, history, hinted=resolution.source == "hint"):
+                return catalogue.answer(self, question, history)
         if not items:
             if len(self.tables) > SMALL_CORPUS:
                 items = self._by_content(question)

@@ -747,6 +747,82 @@ class StoredIndex:
         return np.asarray([i for (i,) in self._reader.all(
             "SELECT id FROM chunks WHERE item = ? ORDER BY id", (item,))], dtype=np.int64)
 
+    # -------------------------------------------- catalogue queries (issue 12: filters)
+
+    def rows_with_features(self, features: Sequence[str], attributes: Sequence[str] = ()) -> dict[str, list[SpecRow]]:
+        """item → its spec rows whose canonical ``feature`` is one of ``features`` or whose
+        attribute is one of ``attributes`` (as printed, e.g. approval marks ``UL``, ``CSA``),
+        in sheet order; products with none are left out. Read by the ``rows_feature`` and
+        ``rows_attribute`` indexes, not by loading every spec table. Raises IndexCorrupt
+        for an unreadable table."""
+        out: dict[str, list[SpecRow]] = {}
+        for column, values in (("feature", list(dict.fromkeys(features))),
+                               ("attribute", list(dict.fromkeys(attributes)))):
+            for start in range(0, len(values), 500):
+                part = values[start:start + 500]
+                marks = ",".join("?" * len(part))
+                try:
+                    found = self._reader.all(f"SELECT rowid, * FROM rows WHERE {column} IN ({marks})", tuple(part))
+                except sqlite3.DatabaseError as exc:
+                    raise IndexCorrupt(f"the spec rows are unreadable: {exc}") from exc
+                for r in found:
+                    out.setdefault(r[1], []).append((r[0], SpecRow(
+                        item=r[1], section=r[2], attribute=r[3], qualifier=r[4], standard=r[5], value=r[6],
+                        quantity=_quantity(r[7]), alternate=_quantity(r[8]), raw=r[9], source=r[10],
+                        line_start=r[11], line_end=r[12], feature=r[13] or "", conductor=r[14] or "")))
+        # sheet order, each row once (a row can match by feature and by attribute)
+        return {item: [row for _id, row in sorted(dict(pairs).items())] for item, pairs in out.items()}
+
+    def approval_records(self, items: Sequence[str] | None = None) -> dict[str, list[Approval]]:
+        """item → its approval records (all products, or ``items``), in sheet order."""
+        if items is None:
+            found = self._reader.all("SELECT * FROM approvals ORDER BY rowid")
+        else:
+            found = []
+            wanted = list(dict.fromkeys(items))
+            for start in range(0, len(wanted), 500):
+                part = wanted[start:start + 500]
+                found += self._reader.all(f"SELECT * FROM approvals WHERE item IN ({','.join('?' * len(part))}) "
+                                          "ORDER BY rowid", tuple(part))
+        out: dict[str, list[Approval]] = {}
+        for a in found:
+            out.setdefault(a[0], []).append(Approval(*a))
+        return out
+
+    def lines_at(self, spans: Sequence[tuple[str, int, int]]) -> dict[str, list[Line]]:
+        """source → its kept lines inside any of the ``(source, start, end)`` spans, in
+        order: the lines of many citations (or many sheets' first lines) in one query."""
+        out: dict[str, dict[int, Line]] = {}
+        wanted = list(dict.fromkeys(spans))
+        for start in range(0, len(wanted), 300):
+            part = wanted[start:start + 300]
+            values = ",".join("(?,?,?)" for _ in part)
+            params = tuple(x for span in part for x in span)
+            for row in self._reader.all(
+                    f"WITH wanted(source, lo, hi) AS (VALUES {values}) "
+                    "SELECT l.source, l.number, l.raw, l.text, l.page, l.page_line, l.heading FROM wanted w "
+                    "JOIN lines l ON l.source = w.source AND l.number BETWEEN w.lo AND w.hi", params):
+                out.setdefault(row[0], {})[row[1]] = Line(*row)
+        return {source: [lines[n] for n in sorted(lines)] for source, lines in out.items()}
+
+    def lines_matching(self, sources: Sequence[str], patterns: Sequence[str]) -> dict[str, list[Line]]:
+        """source → its kept lines whose text matches one of the SQL ``LIKE`` ``patterns``
+        (case-insensitive for ASCII, ``%`` any text), for the given sources only: the few
+        lines of many sheets a text condition can be decided by, in one query."""
+        out: dict[str, list[Line]] = {}
+        if not patterns:
+            return out
+        like = " OR ".join("l.text LIKE ?" for _ in patterns)
+        wanted = list(dict.fromkeys(sources))
+        for start in range(0, len(wanted), 400):
+            part = wanted[start:start + 400]
+            for row in self._reader.all(
+                    f"SELECT l.source, l.number, l.raw, l.text, l.page, l.page_line, l.heading FROM lines l "
+                    f"WHERE l.source IN ({','.join('?' * len(part))}) AND ({like}) ORDER BY l.source, l.number",
+                    tuple(part) + tuple(patterns)):
+                out.setdefault(row[0], []).append(Line(*row))
+        return out
+
     def close(self) -> None:
         """Close the database (the memory maps go with the object)."""
         self.db.close()
