@@ -233,7 +233,7 @@ class Assistant:
             if checked.kind == "not_found" and wanted.features:
                 # no range for the value: a yes/no over the rows the question names
                 # ("can I snap it on a 35 mm DIN rail?" → "Type of mounting DIN-35 rail")
-                other = yesno.answer(self, question, items, wanted)
+                other = yesno.answer(self, question, items, wanted, approvals=False)
                 if other.kind == "check":
                     return other
             return checked

@@ -10,9 +10,9 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from ..ingest.values import parse_all
+from ..ingest.values import parse_all, parse_value
 from ..records import Answer, Fact, SpecRow
-from ..vocabulary import vocabulary
+from ..vocabulary import vocabulary, word_key
 from . import fit, passage, refusal
 from .matching import fact
 from .retrieval import stem, words
@@ -65,7 +65,40 @@ _TWO = re.compile(r"\b(?:2|two)\s+conductors\b|\btwin\b", re.IGNORECASE)
 # The feature a value checks against when the question names none of its dimension.
 _DEFAULT_FEATURES = {"current": ("rated_current",), "voltage": ("rated_voltage",),
                      "temperature": ("operating_temperature",), "torque": ("tightening_torque",)}
-_STANDARD_WORDS = ("ul", "csa", "iec", "en", "ex", "atex", "iecex", "vde", "culus", "curus", "nec")
+_STANDARD_WORDS = ("ul", "csa", "iec", "en", "ex", "atex", "iecex", "vde", "culus", "curus", "nec", "pe")
+
+
+def standard_words(wanted: list[str]) -> set[str]:
+    """The words a row may print for the standards or approval bodies a question names
+    (``ul`` → ul, culus, curus, ur; the vocabulary's approval groups)."""
+    groups = vocabulary().approval_groups
+    out = set(wanted)
+    for w in wanted:
+        out |= {word_key(m) for m in groups.get(w, ())}
+    return out
+
+
+def names_standard(row: SpecRow, wanted: list[str]) -> bool:
+    """Whether a row is given under one of the standards a question names: in its label,
+    standard, section or next to its value (``400V (IEC)``); an unqualified rating counts
+    as the IEC / EN one (what datasheets print by default)."""
+    said = set(word_key(f"{row.label} {row.standard} {row.section} {row.value}").split())
+    if said & standard_words(wanted):
+        return True
+    others = standard_words([w for w in _STANDARD_WORDS if w not in ("iec", "en")])
+    return bool(set(wanted) & {"iec", "en"}) and not (said & others)
+
+
+def _for_standard(row: SpecRow, wanted: list[str]) -> SpecRow:
+    """A row whose value gives one quantity per standard (``600VAC (UL) / 400V (IEC)``),
+    reduced to the quantity of the standard asked."""
+    for w in standard_words(wanted):
+        m = re.search(rf"([-+]?\d[\d.,]*\s*[A-Za-zΩ°µ²~]*)\s*\((?:per\s+)?{re.escape(w)}\)", row.value, re.IGNORECASE)
+        if m:
+            q, alt = parse_value(m.group(1))
+            if q is not None and q.unit:
+                return replace(row, quantity=q, alternate=None)
+    return row
 
 
 def _check_rows(question: str, asked: fit.Asked, rows: list[SpecRow], features: tuple[str, ...] = ()):
@@ -85,8 +118,14 @@ def _check_rows(question: str, asked: fit.Asked, rows: list[SpecRow], features: 
     pool = [r for r in rows if r.feature in wanted and r.quantity
             and (r.quantity.unit == asked.unit or fit.convert(1.0, asked.unit, r.quantity.unit) is not None
                  or (asked.unit == "V" and r.quantity.unit == "kV"))]
-    if not wanted:  # a length no feature word names: not checked here (a yes/no over text)
-        return None
+    if not wanted:
+        # a length no feature word names: the length rows whose head word the question
+        # uses ("10 mm cable" → "Cable outer diameter"); else a yes/no over text
+        said = {stem(w) for w in words(question)}
+        pool = [r for r in rows if r.quantity and vocab.dimension(r.quantity.unit) == "length"
+                and r.feature and words(r.label) and stem(words(r.label)[0]) in said]
+        if not pool:
+            return None
     pool = fit.join_min_max(pool)
     if dimension == "temperature":
         pool = [r for r in pool if r.quantity.is_range] or pool
@@ -95,11 +134,10 @@ def _check_rows(question: str, asked: fit.Asked, rows: list[SpecRow], features: 
     typed = set(re.findall(r"[a-z]+", q))
     standards = [w for w in _STANDARD_WORDS if w in typed]
     if standards:
-        said = [r for r in pool if set(re.findall(r"[a-z]+", f"{r.label} {r.standard} {r.section}".lower()))
-                & set(standards)]
+        said = [r for r in pool if names_standard(r, standards)]
         if not said:
             return None  # "480 V under UL" on a sheet without a UL rating: it doesn't say
-        pool = said
+        pool = [_for_standard(r, standards) for r in said]
     if asked.current:
         same = [r for r in pool if r.quantity.current in ("", asked.current)]
         pool = same or pool
@@ -114,6 +152,18 @@ def _check_rows(question: str, asked: fit.Asked, rows: list[SpecRow], features: 
     verdict = "yes" if oks == {True} else "no" if oks == {False} else "conditional"
     lines = [fit.describe(asked, r, ok) for r, ok in results]
     return verdict, lines, [r for r, _ in results]
+
+
+def _single(row: SpecRow) -> SpecRow:
+    """A row that prints sizes per number of conductors, reduced to the one-conductor size
+    (``1x6 / 2x4 mm²`` → 6 mm²); other rows unchanged."""
+    if not row.quantity or not row.quantity.count:
+        return row
+    ones = [q for q in parse_all(row.value) if q.count == 1]
+    if not ones:
+        return row
+    one = ones[0] if ones[0].unit else replace(ones[0], unit=row.quantity.unit)
+    return replace(row, quantity=replace(one, count=0), alternate=None)
 
 
 def _check_count(question: str, asked: fit.Asked, rows: list[SpecRow]):
@@ -165,6 +215,8 @@ def _check_conductor(question: str, asked: fit.Asked, rows: list[SpecRow]):
     if asked.count >= 2:
         return _check_count(question, asked, rows)
     want = fit.conductor(question)
+    # a row giving sizes per number of conductors ("1x6 / 2x4 mm²"): one conductor's size
+    rows = [_single(r) for r in rows]
     pool = fit.conductor_rows(rows)
     if not pool:
         return None
@@ -196,6 +248,11 @@ def _check_conductor(question: str, asked: fit.Asked, rows: list[SpecRow]):
         deciding = general or push
     else:
         deciding = general + push
+    printed = [r for r in deciding if (r.quantity and r.quantity.unit == asked.unit)
+               or (r.alternate and r.alternate.unit == asked.unit)]
+    if printed and len(printed) < len(deciding) and all(r.feature == "cross_section" for r in deciding) \
+            and not any(fit.row_conductor(r).push_in for r in deciding):
+        deciding = printed  # the sheet's own mm² (or AWG) row decides, not a converted one
     results = [(r, fit.fits(asked, r)) for r in deciding]
     results = [(r, ok) for r, ok in results if ok is not None]
     if not results:

@@ -26,7 +26,7 @@ _ASKED = re.compile(
     r"|(?:awg|#)\s*(?P<awg>\d+)",
     re.IGNORECASE,
 )
-_COUNT = re.compile(r"\b(two|three|four|[234])\s*(?:[x×*]\s*)?(?:wires?\s+of\s+)?$")
+_COUNT = re.compile(r"\b(two|three|four|single|one|[1234])\s*(?:[x×*]\s*)?(?:wires?\s+of\s+)?$")
 _BARE_COUNT = re.compile(r"\b(two|three|2|3)\s*(?:x\s*)?(\d+(?:\.\d+)?)\s+(?:ferrules?|wires?|conductors?|"
                          r"ferruled|solid|stranded|flexible)\b", re.IGNORECASE)
 _CHECK_OPENERS = re.compile(
@@ -95,7 +95,8 @@ def asked_value(question: str) -> Asked | None:
         unit = "°C"
     before = question[max(0, match.start() - 12):match.start()].lower()
     count = _COUNT.search(before)
-    number = {"two": 2, "three": 3, "four": 4, "2": 2, "3": 3, "4": 4}.get(count.group(1), 0) if count else 0
+    number = {"two": 2, "three": 3, "four": 4, "2": 2, "3": 3, "4": 4, "single": 1, "one": 1,
+              "1": 1}.get(count.group(1), 0) if count else 0
     return Asked(value, unit, match.group(0).strip(), current, number)
 
 
@@ -223,6 +224,14 @@ def fits(asked: Asked, row: SpecRow) -> bool | None:
         if asked.unit == "AWG" and q and q.unit == "mm²":
             return awg_to_mm2(asked.value) >= q.low * 0.98
         return None
+    if asked.unit == "AWG" and q and q.unit == "AWG":
+        # compared as cross sections: a larger gauge number is a smaller wire, and a
+        # "max. AWG 12" is the largest wire
+        low, high = sorted((awg_to_mm2(q.low), awg_to_mm2(q.high)))
+        as_mm2 = Quantity(low, high, "mm²", q.marker)
+        if not q.is_range and re.search(r"\bmin", row.label, re.IGNORECASE):
+            return awg_to_mm2(asked.value) >= low * 0.98
+        return _within(awg_to_mm2(asked.value), as_mm2, tolerance=0.02)
     for quantity in (q, alt):
         if quantity and quantity.unit == asked.unit:
             return _within(asked.value, quantity)

@@ -40,7 +40,8 @@ def answer(engine: "Assistant", question: str, items: list[str], intent: "Intent
             # a row the question describes better than its feature word does ("which
             # distributor with 3 locking levers", "what temp can the insulating parts take")
             cov, other = best_rows(engine.candidates.get(item, []), qterms, question_read)
-            if other and other[0] not in rows and cov >= 0.75 and cov >= row_cov + 0.34 and enough(cov, qterms):
+            if rows and other and other[0] not in rows and cov >= 0.75 and cov >= row_cov + 0.34 \
+                    and enough(cov, qterms):
                 rows, row_cov = other, cov
             if rows:
                 # accessories the question names as well as the row ("which locking levers
@@ -133,7 +134,7 @@ def _names_feature(text: str, intent: "Intent") -> bool:
 
 
 _STANDARD_WORDS = ("ul", "csa", "iec", "en", "ex", "atex", "iecex", "vde", "cul", "culus", "cur", "curus",
-                   "din", "nec", "uimp")
+                   "nec", "pe")
 
 
 def feature_rows(engine: "Assistant", item: str, intent: "Intent") -> list[Candidate]:
@@ -158,9 +159,10 @@ def feature_rows(engine: "Assistant", item: str, intent: "Intent") -> list[Candi
     typed = set(word_key(question).split())
     named_standards = [w for w in _STANDARD_WORDS if w in typed and w not in _feature_words(wanted)]
     if named_standards:
+        from .check import names_standard
+
         def names(c: Candidate) -> bool:
-            said = set(word_key(f"{c.label} {c.citation.section} {c.row.standard if c.row else ''}").split())
-            return any(w in said for w in named_standards)
+            return c.row is not None and names_standard(c.row, named_standards)
 
         cands = [c for c in cands if names(c)]
         if not cands:

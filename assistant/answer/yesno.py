@@ -41,10 +41,12 @@ _SINGLE_VALUED = {"color", "conductor_material", "insulating_material", "housing
                   "country_of_origin", "overvoltage_category", "ip_rating"}
 
 
-def answer(engine: "Assistant", question: str, items: list[str], intent: "Intent") -> Answer:
+def answer(engine: "Assistant", question: str, items: list[str], intent: "Intent",
+           approvals: bool = True) -> Answer:
     """A ``check`` answer with verdict yes / no for each product (see the module
-    docstring), a refusal when an approval is not named, else the lookup answer."""
-    marks = asked_marks(intent.question)
+    docstring), a refusal when an approval is not named, else the lookup answer;
+    ``approvals=False`` leaves approvals out (a value's check that found no range)."""
+    marks = asked_marks(intent.question) if approvals else ()
     if marks:
         return _approval(engine, question, items, marks, intent)
     if not intent.features:  # "is it push-in?", "a B curve breaker?": the value names the feature
@@ -128,8 +130,10 @@ def _approval(engine: "Assistant", question: str, items: list[str], marks: tuple
 
 
 def _is_rating(c: Candidate) -> bool:
-    """A rated value given under an approval (``Rated voltage UL (Use Group B)``)."""
-    return c.row is not None and bool(c.row.qualifier or c.row.standard)
+    """A rated electrical value given under an approval (``Rated voltage UL (Use Group
+    B)``); a flammability class "according to UL 94" is no UL approval."""
+    return c.row is not None and bool(c.row.qualifier or c.row.standard) and \
+        c.row.feature in ("rated_voltage", "rated_current", "cross_section")
 
 
 def _stated(engine: "Assistant", item: str, marks: tuple[str, ...]) -> list[Candidate]:

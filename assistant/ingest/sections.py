@@ -118,8 +118,9 @@ def is_heading(lines: tuple[Line, ...], index: int, markdown: bool) -> bool:
     # After a blank line, a short title of section words over the section's rows
     # ("Dimensions", "Ambient conditions", "Certificates/ approvals"): the vocabulary's
     # [sections] words.
-    if _is_blank(lines, index - 1) and not _is_blank(lines, index + 1) and _titleish(text, 4) \
-            and not re.search(r"\d", text) and _section_words(text):
+    title = _STANDARD_IN_TITLE.sub("", text).strip()  # "Rating data UL 1059"
+    if _is_blank(lines, index - 1) and not _is_blank(lines, index + 1) and title and _titleish(title, 4) \
+            and not re.search(r"\d", title) and _section_words(title):
         return True
     page_top = (
         line.raw.startswith(" ")
@@ -128,6 +129,9 @@ def is_heading(lines: tuple[Line, ...], index: int, markdown: bool) -> bool:
         and _is_blank(lines, index + 1)
     )
     return page_top and _titleish(text, 5)
+
+
+_STANDARD_IN_TITLE = re.compile(r"\b(?:IEC/EN|IEC|EN|UL|CSA|DIN|VDE|ISO)\s+(?:No\.\s*)?\d[\w.\-/]*$")
 
 
 def _section_words(text: str) -> bool:
