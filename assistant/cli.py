@@ -62,8 +62,15 @@ def build_parser() -> argparse.ArgumentParser:
     index = sub.add_parser("index", help="build or update the index of a corpus folder")
     index.add_argument("--force", action="store_true", help="rebuild even when the index is up to date")
     _paths(index)
-    spec = sub.add_parser("spec", help="print a product's spec table")
-    spec.add_argument("item", help="item number, e.g. 2002-1204")
+    spec = sub.add_parser("spec", help="print a product's spec table, one feature across the catalogue, "
+                                        "or the list of products")
+    spec.add_argument("item", nargs="?", help="item number, e.g. 2002-1204")
+    spec.add_argument("--feature", metavar="NAME",
+                      help="one row per product with this feature (a vocabulary feature: strip_length, "
+                           "rated_current, \"operating temperature\" …): value as printed, typed value, unit, "
+                           "conductor class, source line")
+    spec.add_argument("--list", action="store_true",
+                      help="every product: item, vendor, kind and identifiers, one line each")
     fmt = spec.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="JSON records")
     fmt.add_argument("--csv", action="store_true", help="CSV rows")
@@ -216,7 +223,14 @@ def _cmd_index(args) -> int:
 
 
 def _cmd_spec(args) -> int:
+    if not args.item and not args.feature and not args.list:
+        print("datasheet-assistant spec: give an item number, --feature NAME or --list", file=sys.stderr)
+        return EXIT_USAGE
     assistant = _open(args)
+    if args.list:
+        return _spec_list(assistant, args)
+    if args.feature:
+        return _spec_feature(assistant, args)
     try:
         table = assistant.spec_table(args.item)
     except KeyError:
@@ -264,6 +278,111 @@ def _cmd_spec(args) -> int:
         print("\nAccessories")
         for a in table.accessories:
             print(f"  {a.group:<20} {a.item_number:<18} {a.description}")
+    return 0
+
+
+_LIST_COLUMNS = ["item", "vendor", "kind", "series", "identifiers", "source", "title"]
+
+
+def _spec_list(assistant, args) -> int:
+    """``spec --list``: every product of the index, one line (or record) each."""
+    products = assistant.products()
+    records = [{"item": p.item, "vendor": p.vendor, "kind": p.kind, "series": p.series,
+                "identifiers": list(p.identifiers), "source": p.source, "title": p.title} for p in products]
+    if args.json:
+        print(json.dumps(records, ensure_ascii=False, indent=1))
+    elif args.csv:
+        writer = csv.writer(sys.stdout)
+        writer.writerow(_LIST_COLUMNS)
+        for r in records:
+            writer.writerow([r["item"], r["vendor"], r["kind"], r["series"], "; ".join(r["identifiers"]),
+                             r["source"], r["title"]])
+    else:
+        width = max((len(p.item) for p in products), default=4)
+        vendor = max((len(p.vendor) for p in products), default=6)
+        kind = max((len(p.kind) for p in products), default=4)
+        for p in products:
+            others = ", ".join(i for i in p.identifiers if i != p.item)
+            print(f"{p.item:<{width}}  {p.vendor or '—':<{vendor}}  {p.kind or '—':<{kind}}  {others}".rstrip())
+    return 0
+
+
+_FEATURE_COLUMNS = ["item", "vendor", "kind", "feature", "attribute", "value", "low", "high", "unit",
+                    "conductor", "standard", "source", "line_start", "line_end", "page", "page_line"]
+
+
+def _feature_id(name: str) -> str | None:
+    """A vocabulary feature by its id or name, as typed (``strip_length``, ``Strip length``)."""
+    from .vocabulary import vocabulary, word_key
+
+    features = vocabulary().features
+    key = word_key(name.replace("_", " "))
+    for fid, feature in features.items():
+        if key in (word_key(fid.replace("_", " ")), word_key(feature.name)):
+            return fid
+    return None
+
+
+def _spec_feature(assistant, args) -> int:
+    """``spec --feature NAME``: one row per product — the sheet's row of that feature (the
+    general rating, not one under UL or Ex; min / max sub-rows as one range), its value as
+    printed, the typed value, unit, conductor class and source line; an empty value for a
+    product whose sheet does not give it. Rows are read by feature from the index."""
+    from .answer.conditions import feature_readings
+    from .ingest.values import format_number
+
+    feature = _feature_id(args.feature)
+    if feature is None:
+        from rapidfuzz import process
+
+        from .vocabulary import vocabulary
+
+        names = sorted(vocabulary().features)
+        near = [n for n, score, _ in process.extract(args.feature, names, limit=3) if score >= 60]
+        hint = f" (closest: {', '.join(near)})" if near else ""
+        print(f"datasheet-assistant: no feature {args.feature!r} in the vocabulary{hint}", file=sys.stderr)
+        return EXIT_ERROR
+    by_item = assistant.index.rows_with_features([feature])
+    records = []
+    for product in assistant.products():
+        found = feature_readings(by_item.get(product.item, []), feature)
+        record = dict.fromkeys(_FEATURE_COLUMNS, "")
+        record.update(item=product.item, vendor=product.vendor, kind=product.kind, feature=feature)
+        if found:
+            reading = found[0]
+            rows = reading.rows
+            q = reading.quantity
+            record.update(attribute=rows[0].attribute if len(rows) > 1 else rows[0].label,
+                          value=" / ".join(r.value for r in rows) if len(rows) > 1 else rows[0].value,
+                          low=format_number(min(q.low, q.high) if q.unit != "AWG" else q.low),
+                          high=format_number(max(q.low, q.high) if q.unit != "AWG" else q.high),
+                          unit=q.unit, conductor=reading.conductor, standard=rows[0].standard,
+                          source=rows[0].source, line_start=rows[0].line_start, line_end=rows[-1].line_end)
+        records.append(record)
+    spans = [(r["source"], r["line_start"], r["line_end"]) for r in records if r["source"]]
+    lines = assistant.index.lines_at(spans) if spans else {}
+    for r in records:  # a PDF's row: its page and line on the page
+        first = next((l for l in lines.get(r["source"], []) if r["line_start"] <= l.number <= r["line_end"]
+                      and l.text), None) if r["source"] else None
+        if first is not None and first.page:
+            r["page"], r["page_line"] = first.page, first.page_line
+    if args.json:
+        print(json.dumps(records, ensure_ascii=False, indent=1))
+    elif args.csv:
+        writer = csv.DictWriter(sys.stdout, fieldnames=_FEATURE_COLUMNS)
+        writer.writeheader()
+        writer.writerows(records)
+    else:
+        width = max((len(r["item"]) for r in records), default=4)
+        vendor = max((len(r["vendor"]) for r in records), default=6)
+        value = max((len(r["value"]) for r in records), default=5)
+        for r in records:
+            where = ""
+            if r["source"]:
+                place = f"page {r['page']}, line {r['page_line']}" if r["page"] else f"line {r['line_start']}"
+                where = f"[{r['source']}, {place}]"
+            print(f"{r['item']:<{width}}  {r['vendor'] or '—':<{vendor}}  {r['value'] or '—':<{value}}  "
+                  f"{r['conductor']:<14}  {where}".rstrip())
     return 0
 
 
