@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
+from dataclasses import replace
 
 import pytest
 from textual.command import CommandList, CommandPalette
@@ -364,6 +365,9 @@ async def test_answer_naming_many_products_keeps_its_header_short(vendor_assista
         named = ", ".join(p.name for p in products[:3])
         assert text_of(exchange, "state") == f"products that match · {named} and {len(products) - 3} more"
         assert exchange.query_one(".state").region.height <= 2
+        conversation.show_answer(1, replace(answer, products=answer.products[:4]))  # one more: named
+        await pilot.pause()
+        assert text_of(exchange, "state") == "products that match · " + ", ".join(p.name for p in products[:4])
 
 
 async def test_help_and_copy(assistant: Assistant):

@@ -29,9 +29,11 @@ NAMED = 3  # products named in an answer's header; more are counted (a filter ma
 def products_label(items: tuple[str, ...], names: Mapping[str, str]) -> str:
     """The products of an answer for its header, by name (item → ``WAGO 2002-1204``; the
     item when unnamed): ``WAGO 2002-1204, WAGO 770-1252/076-000``; beyond ``NAMED`` the
-    rest are counted: ``…, ABB 2CDS251001R0164 and 4 more``."""
+    rest are counted: ``…, ABB 2CDS251001R0164 and 4 more`` (one more is named)."""
+    if len(items) <= NAMED + 1:
+        return ", ".join(names.get(item, item) for item in items)
     shown = ", ".join(names.get(item, item) for item in items[:NAMED])
-    return f"{shown} and {len(items) - NAMED} more" if len(items) > NAMED else shown
+    return f"{shown} and {len(items) - NAMED} more"
 
 
 class Exchange(ListItem):
