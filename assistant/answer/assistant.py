@@ -147,6 +147,17 @@ class Assistant:
                             l.page, l.page_line if l.text else 0)
                 for l in before + inside + after]
 
+    def _printed_in(self, items: tuple[str, ...], typed: str) -> bool:
+        """Whether a typed code is printed in one of these products' datasheets (letters
+        and digits compared, separators ignored)."""
+        key = re.sub(r"[^0-9a-z]", "", typed.lower())
+        for item in items:
+            source = self.tables[item].product.source
+            text = " ".join(l.text for l in self.index.lines(source, 1, 10**9))
+            if key and key in re.sub(r"[^0-9a-z]", "", text.lower()):
+                return True
+        return False
+
     def _by_content(self, question: str) -> list[str]:
         """The one product a question names no product of but can only mean: all its key
         terms are in that product's text (best BM25 chunks across the corpus) and no other
@@ -212,6 +223,11 @@ class Assistant:
         if not re.search(r"[A-Za-z0-9]", question):
             return refusal.empty(question)
         resolution = self.resolver.resolve(question, history)
+        if resolution.unknown and resolution.items:
+            # a code printed in the named product's own sheet ("NS 35/7,5", a mating
+            # connector's number) is a word of the question, not another product
+            resolution = replace(resolution, unknown=tuple(
+                u for u in resolution.unknown if not self._printed_in(resolution.items, u)))
         if resolution.unknown:
             return refusal.unknown_product(question, resolution.unknown, resolution.near)
         items = list(resolution.items)

@@ -59,10 +59,24 @@ def answer(engine: "Assistant", question: str, items: list[str], intent: "Intent
             if paras and paras[0][1] >= 1.0 - 1e-9 and best_cov < 0.5:
                 return passage.answer(question, paras)
             return spec_answer(question, chosen, items)
-        # no sheet prints the feature: a passage may still state it in so many words
+        # no row of the feature: a row whose value names one of the feature's values
+        # ("what colour?" → "Order code 95.05SPA (blue, …)"), a row or passage the question
+        # describes in full ("extended ground conductor length"), a passage that states
+        # the feature in so many words
+        by_value = {item: rows for item in items if (rows := _rows_naming_values(engine, item, intent))}
+        if by_value:
+            return spec_answer(question, by_value, items)
+        full = {item: rows for item, (cov, rows) in
+                ((i, best_rows(engine.candidates.get(i, []), qterms, question_read)) for i in items)
+                if cov >= 1.0 - 1e-9 and rows and len(qterms) >= 2}
+        if full:
+            return spec_answer(question, full, items)
         named = [p for p in paras if _names_feature(p[0].quote, intent)]
         if named and enough(named[0][1], qterms):
             return passage.answer(question, named)
+        covering = [p for p in paras if p[1] >= 1.0 - 1e-9 and len(qterms) >= 2]
+        if covering:
+            return passage.answer(question, covering)
         return refusal.not_found(question, tuple(items), [p[0] for p in paras[:3]])
     spec = {item: best_rows(engine.candidates.get(item, []), qterms, question_read) for item in items}
     spec_cov = max((cov for cov, _ in spec.values()), default=0.0)
@@ -126,6 +140,17 @@ def meaning(engine: "Assistant", question: str, items: list[str], intent: "Inten
 def normalise_for_search(text: str) -> str:
     """Text compared for a symbol: lower case, no spaces (``III / 3`` finds ``(III/3)``)."""
     return re.sub(r"\s+", "", text.lower())
+
+
+def _rows_naming_values(engine: "Assistant", item: str, intent: "Intent") -> list[Candidate]:
+    """Rows of a product whose value names one of the vocabulary's values of the text
+    feature the question asks about (a colour inside an order code's description)."""
+    vocab = vocabulary()
+    values = {v for hit in intent.features for v in vocab.features[hit.feature].values if len(v) > 2}
+    if not values:
+        return []
+    return [c for c in engine.candidates.get(item, []) if c.kind == "row"
+            and values & set(word_key(c.value).split())][:1]
 
 
 def _names_feature(text: str, intent: "Intent") -> bool:

@@ -30,7 +30,8 @@ _STANDARD = re.compile(r"^(?:iec|en|ul|din|vde|csa|iso|nf|bs|ral|pz|ph|sw|no)\d"
 _NOT_PART = re.compile(
     r"^(?:ip\d\w?|ip\d\dx?|m\d{1,2}(?:x\d+(?:[.,]\d+)?)?|awg\d+|\d+awg|\d+(?:[.,]\d+)?(?:mm2?|mm²|a|v|vac|vdc|kv|"
     r"amps?|w|g|nm|hz|c|f|°c|°f|s|ms|in|inch|lbin|x\d+(?:[.,]\d+)?)|v-?\d|ul94|\d+x\d+(?:[.,]\d+)?(?:mm2?)?|"
-    r"[ivx]+/\d|\d{1,2}p|\d{1,5}(?:[.,]\d+)?)$", re.IGNORECASE)
+    r"[ivx]+/\d|\d{1,2}p|\d{1,5}(?:[.,]\d+)?|\d+-(?:poles?|ways?|pins?|positions?|wires?|conductors?|levels?|"
+    r"pole|core|cores|gang|module|modules))$", re.IGNORECASE)
 _STANDARD_WORD = re.compile(r"^(?:iec(?:/en)?|en|ul|din|vde|csa|iso|nf|bs|gb/t|c22\.2|no\.?|file|ral|tr|e)$",
                             re.IGNORECASE)
 _WORD = re.compile(r"[^\s,;?!()\"']+")
@@ -125,6 +126,11 @@ class ProductResolver:
         for word in words(p.color):
             hint.setdefault(stem(word), 0.5)
         return hint
+
+    @cached_property
+    def _hint_stems(self) -> frozenset[str]:
+        """Every stem that names some product (vendor, series, kind words)."""
+        return frozenset(s for hint in self.hints.values() for s in hint)
 
     @cached_property
     def _kind_words(self) -> dict[str, set[str]]:
@@ -227,7 +233,8 @@ class ProductResolver:
             if looks_like_part_number(token):
                 unknown.append(token)
             elif pair and token.isupper() and token.isalpha() and len(token) <= 4 and \
-                    re.search(r"\d", pair) and looks_like_part_number(f"{token}{pair}"):
+                    stem(token.lower()) not in self._hint_stems and not _NOT_PART.match(pair) and \
+                    re.search(r"\d", pair) and re.search(r"[A-Za-z]", pair) and looks_like_part_number(f"{token}{pair}"):
                 unknown.append(f"{token} {pair}")  # "PT 4-TWIN"
                 used[index + 1] = True
         return found, unknown

@@ -112,7 +112,8 @@ def plausible_label(label: str) -> bool:
     if label.split()[0].lower() in _SENTENCE_START:
         return False  # "An example: from 16 mm² …" is prose
     last = label.split()[-1].lower().strip(",")
-    if last in _STOP_END or (last.replace(".", "").isdigit() and not label.endswith(")")):
+    standard = re.search(r"\b(?:UL|IEC|EN|DIN|VDE|CSA|ISO)\s*\d[\w.\-/]*$", label)  # "… according to UL 94"
+    if last in _STOP_END or (last.replace(".", "").isdigit() and not label.endswith(")") and not standard):
         return False
     return not _SENTENCE.search(label.rstrip(".")) and not label.endswith((";", "!", "?"))
 

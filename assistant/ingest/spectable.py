@@ -108,7 +108,7 @@ def make_row(section: Section, found: FoundRow, keys: frozenset[str] | None = No
     if strict is not None and re.match(r"\s*[A-Z][A-Za-z]", value[strict.end:]):
         strict = None
     feature = vocab.feature_of(found.label, _dimension(strict.quantity if strict else None))
-    if word_key(found.label) in vocab.identity_labels:
+    if word_key(found.label) in vocab.identity_labels and feature not in ("order_number", "type_designation"):
         feature = ""  # "Order code | 95.05SPA": an identifier, not the coding
     if not feature and _APPROVAL_WORDS.search(section.title) and vocab.feature_of(section.path[-1]) == "approvals":
         feature = "approvals"  # "UL 1977 | Recognized, File E515431" under "Approvals"

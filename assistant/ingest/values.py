@@ -47,7 +47,8 @@ def _unit_pattern() -> str:
     spellings = sorted(vocabulary().unit_spellings, key=len, reverse=True)
     # "in" (inch) only where nothing but punctuation follows: "0.59 in", not "2 in 1"
     parts = [re.escape(s) + (r"(?=\s*(?:$|[),;/]|to\b|\())" if s == "in" else "") for s in spellings]
-    return "(?:" + "|".join(parts) + r")(?![A-Za-zµΩ²³0-9])"
+    # "V-0" (a flammability class) is no voltage
+    return "(?:" + "|".join(parts) + r")(?![A-Za-zµΩ²³0-9])(?!-\d)"
 
 
 @lru_cache(maxsize=1)
