@@ -33,7 +33,7 @@ def answer(engine: "Assistant", question: str, items: list[str], qterms: list[st
     results = []
     for item in items:
         rows = list(engine.tables[item].rows)
-        decided = _check_rows(question, asked, rows, features)
+        decided = _check_rows(engine.resolver.mask(question), asked, rows, features)
         if decided:
             results.append((item, decided))
     if not results:
@@ -131,7 +131,7 @@ def _check_rows(question: str, asked: fit.Asked, rows: list[SpecRow], features: 
         pool = [r for r in pool if r.quantity.is_range] or pool
     if not pool:
         return None
-    typed = set(re.findall(r"[a-z]+", q))
+    typed = set(word_key(q).split())
     standards = [w for w in _STANDARD_WORDS if w in typed]
     if standards:
         said = [r for r in pool if names_standard(r, standards)]

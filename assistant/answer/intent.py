@@ -79,7 +79,9 @@ def product_words(engine: "Assistant", items: list[str]) -> frozenset[str]:
         if p is None:
             continue
         out.update(word_key(f"{p.vendor} {p.kind} {p.series}").split())
-    out.update(word_key(" ".join(vocab.kinds)).split())
+        for alias, names in vocab.kind_aliases.items():  # "breaker" for a circuit breaker
+            if p.kind in names:
+                out.update(alias.split())
     return frozenset(out)
 
 

@@ -65,8 +65,30 @@ def answer(engine: "Assistant", question: str, items: list[str], intent: "Intent
         if decided:
             results[item] = decided
     if not results:
-        return lookup.answer(engine, question, items, intent)
+        looked = lookup.answer(engine, question, items, intent)
+        return _from_text(question, looked, intent) or looked
     return _verdict(question, results)
+
+
+_NEGATION = re.compile(r"\b(?:not|no|never|must not|do not|don't|cannot|can't|only)\b", re.IGNORECASE)
+
+
+def _from_text(question: str, looked: Answer, intent: "Intent") -> Answer | None:
+    """A verdict from the passage or row a yes/no question found, when it holds every key
+    term of the question: ``no`` when it says not / never / only, else ``yes``
+    ("does the GST18i3 have strain relief?" → "… with strain relief …" → yes; "can I put
+    the marker carrier on an end plate?" → "Do not use on an end plate!" → no)."""
+    from .retrieval import coverage, terms
+
+    if looked.kind not in ("passage", "spec") or not looked.citations or len(intent.qterms) < 2:
+        return None
+    first = looked.citations[0]
+    if coverage(intent.qterms, set(terms(first.quote))) < 1.0 - 1e-9:
+        return None
+    verdict = "no" if _NEGATION.search(first.quote) else "yes"
+    return Answer(question, "check", f"{first.product}: {verdict}: “{first.quote}”", looked.products,
+                  verdict=verdict, headline=f"{verdict}: {first.quote[:60]}", facts=looked.facts,
+                  citations=looked.citations)
 
 
 _EITHER = re.compile(r"\b(?:an?\s+)?([a-z][\w-]{2,})\s+or\s+(?:an?\s+)?([a-z][\w-]{2,})\b", re.IGNORECASE)
