@@ -40,6 +40,7 @@ _WH = re.compile(r"^\s*(what|which|who|whom|whose|how|where|when|why)\b", re.IGN
 _YES_NO = re.compile(r"^\s*(is|are|does|do|can|could|may|will|would|has|have|should|must|am|shall)\b",
                      re.IGNORECASE)
 PROCEDURE = re.compile(
+    r"\b(?:intended|used|designed|meant)\s+for\b|^\s*what\s+is\s+(?:it|the\s+[\w-]+)\s+(?:for|used\s+for)\b|"
     r"^\s*(how\s+(do|can|should|would|to|must|does|is|are|will)\b(?!\s+\w+\s+(wide|deep|high|heavy|long|big|"
     r"thick|much|many|far))|where\s|why\s|when\s|what\s+(to\s+watch|happens|should\s+i\s+do|do\s+i\s+do|"
     r"is\s+the\s+(procedure|way|right\s+way))|explain|describe|instructions?\b|steps?\b|procedure)",

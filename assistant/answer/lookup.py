@@ -20,6 +20,11 @@ if TYPE_CHECKING:
     from .assistant import Assistant
     from .intent import Intent
 
+# A passage answers instead of the feature's rows when it covers this share of the
+# question's key terms and this much more than the rows (calibrated on the tune set).
+PASSAGE_OVER_ROWS, MARGIN = 0.75, 0.34
+
+
 def answer(engine: "Assistant", question: str, items: list[str], intent: "Intent") -> Answer:
     """A lookup: the rows of the feature the question names (feature first: a product
     whose sheet has no row of that feature does not answer from another row), else the
@@ -54,8 +59,12 @@ def answer(engine: "Assistant", question: str, items: list[str], intent: "Intent
             return spec_answer(question, chosen, items)
         paras = passage.ranked_passages(engine, question_read, items, qterms)
         if chosen:
-            # a passage that covers every key term beats rows that cover few of them
-            # ("what are the jumper contacts made of" → the jumper paragraph)
+            # a passage that covers clearly more of the question than the rows beats them
+            # ("is there a limit on total current through a step-down jumper" → the note
+            # on the jumper's total current, not the rated current with jumper)
+            close = passage.procedure_passages(engine, question_read, items, qterms)
+            if close and close[0][1] >= PASSAGE_OVER_ROWS and close[0][1] >= best_cov + MARGIN:
+                return passage.answer(question, close, by_score=True)
             if paras and paras[0][1] >= 1.0 - 1e-9 and best_cov < 0.5:
                 return passage.answer(question, paras)
             return spec_answer(question, chosen, items)
@@ -106,8 +115,13 @@ def answer(engine: "Assistant", question: str, items: list[str], intent: "Intent
 def procedure(engine: "Assistant", question: str, items: list[str], intent: "Intent") -> Answer:
     """How / where / why / when: the passage that answers, recall first (see
     :func:`.passage.procedure_passages`); a spec row only when it covers the question
-    fully; else a refusal with the closest passages as related."""
+    fully; else a refusal with the closest passages as related. "What is it for?" is
+    answered by the product's description."""
     question_read = intent.question or question
+    if _PURPOSE.search(question_read):
+        described = _description(engine, items)
+        if described:
+            return passage.answer(question, described)
     paras = passage.procedure_passages(engine, question_read, items, intent.qterms)
     if paras:
         return passage.answer(question, paras, by_score=True)
@@ -117,6 +131,32 @@ def procedure(engine: "Assistant", question: str, items: list[str], intent: "Int
         return spec_answer(question, full, items)
     related = passage.ranked_passages(engine, question_read, items, intent.qterms)
     return refusal.not_found(question, tuple(items), [p[0] for p in related[:3]])
+
+
+_PURPOSE = re.compile(r"\b(?:intended|used|designed|made|meant|good)\s+for\b|\bwhat\s+is\s+(?:it|the\s+\S+)\s+for\b|"
+                      r"\bpurpose\b|\bapplications?\b|\bwhat\s+does\s+(?:it|the\s+\S+)\s+do\b", re.IGNORECASE)
+
+
+def _description(engine: "Assistant", items: list[str]) -> list:
+    """The passages that describe each product: the paragraph holding its title
+    (description) line, near the top of the sheet."""
+    out = []
+    for item in items:
+        product = engine.tables[item].product
+        title = normalise_for_search(product.title)
+        if not title or product.title == product.item:
+            continue
+        for line in engine.index.lines(product.source, 1, 80):
+            if line.text and normalise_for_search(line.text)[:40] == title[:40]:
+                citation = engine.citation(item, product.source, "", line.number, line.number)
+                end = line.number
+                for later in engine.index.lines(product.source, line.number + 1, line.number + 6):
+                    if not later.text:
+                        break
+                    end = later.number
+                out.append((engine.citation(item, product.source, "", line.number, end), 1.0, 1.0))
+                break
+    return out
 
 
 def meaning(engine: "Assistant", question: str, items: list[str], intent: "Intent") -> Answer:
@@ -134,6 +174,14 @@ def meaning(engine: "Assistant", question: str, items: list[str], intent: "Inten
                 chosen[item] = rows[:2]
     if chosen:
         return spec_answer(question, chosen, items)
+    if symbol:  # explained in the text: "AK950/..-7.5-V … (.. = number of poles)"
+        for item in items:
+            source = engine.tables[item].product.source
+            for line in engine.index.lines(source, 1, 10**9):
+                text = normalise_for_search(line.text)
+                if symbol in text and re.search(rf"{re.escape(symbol)}[=:]|[=:]{re.escape(symbol)}|means", text):
+                    citation = engine.citation(item, source, "", line.number, line.number)
+                    return passage.answer(question, [(citation, 1.0, 1.0)])
     return answer(engine, question, items, replace(intent, kind="lookup"))
 
 

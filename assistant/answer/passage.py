@@ -71,7 +71,7 @@ def answer(question: str, paras: list[Ranked], by_score: bool = False) -> Answer
 # Recall first for procedures: a passage answers when its chunk is close in meaning to the
 # question (dense similarity of the question to the chunk, MiniLM unit vectors) or covers
 # its key terms; calibrated on tests/questions/tune.jsonl.
-DENSE_MIN = 0.42        # chunk similarity from which a passage may answer without term overlap
+DENSE_MIN = 0.42        # chunk similarity from which a passage may answer with one key term
 DENSE_WEIGHT, COVERAGE_WEIGHT, SECTION_WEIGHT = 1.0, 1.2, 0.3
 
 
