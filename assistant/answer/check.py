@@ -116,8 +116,7 @@ def _check_rows(question: str, asked: fit.Asked, rows: list[SpecRow], features: 
     if dimension == "temperature" and not named and re.search(r"process|install|wir|mount|assembl|handl", q):
         wanted = ("processing_temperature",)
     pool = [r for r in rows if r.feature in wanted and r.quantity
-            and (r.quantity.unit == asked.unit or fit.convert(1.0, asked.unit, r.quantity.unit) is not None
-                 or (asked.unit == "V" and r.quantity.unit == "kV"))]
+            and vocab.dimension(r.quantity.unit) == vocab.dimension(asked.unit)]
     if not wanted:
         # a length no feature word names: the length rows whose head word the question
         # uses ("10 mm cable" → "Cable outer diameter"); else a yes/no over text
