@@ -36,6 +36,10 @@ def answer(engine: "Assistant", question: str, items: list[str], intent: "Intent
         return meaning(engine, question, items, intent)
     if intent.kind == "procedure":
         return procedure(engine, question, items, intent)
+    if intent.features and _about_something_else(engine, items, intent):
+        # "the part number of the marker carrier": the order number of an accessory named
+        # in the question, not the product's own
+        intent = replace(intent, features=[])
     if intent.features:
         chosen: dict[str, list[Candidate]] = {}
         best_cov = 0.0
@@ -190,6 +194,22 @@ def normalise_for_search(text: str) -> str:
     return re.sub(r"\s+", "", text.lower())
 
 
+_OF_SOMETHING = ("order_number", "type_designation", "gtin")
+
+
+def _about_something_else(engine: "Assistant", items: list[str], intent: "Intent") -> bool:
+    """Whether an identifier feature the question names belongs to something else it
+    names: the question has key terms besides the feature's words and the product's."""
+    if not intent.features or intent.features[0].feature not in _OF_SOMETHING:
+        return False
+    from .retrieval import stem
+
+    feature_words = {stem(w) for h in intent.features for w in h.phrase.split()}
+    feature_words |= {stem(w) for f in _OF_SOMETHING for p in vocabulary().question_words[f] for w in p.split()}
+    other = [t for t in intent.qterms if t not in feature_words]
+    return len(other) >= 1
+
+
 def _rows_naming_values(engine: "Assistant", item: str, intent: "Intent") -> list[Candidate]:
     """Rows of a product whose value names one of the vocabulary's values of the text
     feature the question asks about (a colour inside an order code's description)."""
@@ -223,6 +243,8 @@ def feature_rows(engine: "Assistant", item: str, intent: "Intent") -> list[Candi
         hits = [h for h in hits if h.feature != "approvals"]  # "UL current": UL qualifies
     top = hits[0].words
     wanted = {h.feature for h in hits if h.words == top}
+    if "standards" in wanted:  # the standards a product is approved to stand in its approvals
+        wanted |= {"approvals"}
     cands = [c for c in engine.candidates.get(item, [])
              if (c.row is not None and c.row.feature in wanted)
              or ("approvals" in wanted and c.kind == "approval")]

@@ -261,7 +261,7 @@ def _cells_row(cells: tuple[str, ...]) -> tuple[str, str, bool] | None:
     if len(cells) < 2 or len(cells) > 3 or _is_header(cells):
         return None
     label = cells[0].rstrip(":").strip()
-    if re.fullmatch(r"[\d.]+", label):
+    if re.fullmatch(r"\d{1,2}(?:\.\d{1,2}){0,2}\.?", label) and not re.search(r"\d", cells[-1]):
         return None  # a numbered heading ("5\tInstallation and connection")
     if len(cells) == 2:
         if is_unit(label) and read_value(cells[1]) is not None:

@@ -107,6 +107,8 @@ def make_row(section: Section, found: FoundRow, keys: frozenset[str] | None = No
     strict = read_value(value)
     if strict is not None and re.match(r"\s*[A-Z][A-Za-z]", value[strict.end:]):
         strict = None
+    if word_key(found.label) in vocab.identity_labels:
+        strict = None  # "Part number | 92.931.3053.1": an identifier, not a number
     feature = vocab.feature_of(found.label, _dimension(strict.quantity if strict else None))
     if word_key(found.label) in vocab.identity_labels and feature not in ("order_number", "type_designation"):
         feature = ""  # "Order code | 95.05SPA": an identifier, not the coding
