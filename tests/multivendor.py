@@ -25,6 +25,6 @@ def assemble(target: Path) -> Path:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
+    if len(sys.argv) != 2 or sys.argv[1].startswith("-"):
         sys.exit(__doc__)
     print(assemble(Path(sys.argv[1]) / "corpus"))

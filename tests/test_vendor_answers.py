@@ -67,3 +67,38 @@ def test_checks_and_yes_no_over_vendor_words(vendor_assistant, question, verdict
     answer = vendor_assistant.ask(question)
     assert answer.kind == "check" and answer.verdict == verdict, answer.answer
     assert answer.citations and unsupported_numbers(answer) == []
+
+
+@pytest.mark.parametrize("question, verdict, cited", [
+    # "Mounting position | any": whatever position is asked
+    ("can i mount the LZS socket sideways", "yes", "Mounting position"),
+    # a number inside a text value ("DIN-35 rail"), the unit word no asked value
+    ("can i snap the 2002-1204 on a 35 mm din rail", "yes", "Type of mounting"),
+    # a rating "for factory wiring only" asked for field wiring
+    ("is the 600 V UL rating of the 770 plug valid for field wiring?", "no", "factory wiring only"),
+    ("is the 600 V UL rating of the 770 plug valid for factory wiring?", "yes", "factory wiring only"),
+    # the row naming the part asked about ("Item no. 770-1242/076-000 Socket")
+    ("does the 770-1252/076-000 mate with the 770-1242/076-000 socket?", "yes", "770-1242/076-000"),
+])
+def test_yes_no_from_what_the_row_says(vendor_assistant, question, verdict, cited):
+    answer = vendor_assistant.ask(question)
+    assert answer.kind == "check" and answer.verdict == verdict, answer.answer
+    assert cited in answer.citations[0].quote
+
+
+def test_a_row_naming_another_part_gives_no_yes(vendor_assistant):
+    # the sheet prints 770-101 (a locking lever); the row found names 770-1242/076-000
+    answer = vendor_assistant.ask("does the 770-1252/076-000 mate with the 770-101 socket?")
+    assert answer.verdict != "yes", answer.answer
+
+
+@pytest.mark.parametrize("question, cited", [
+    ("contacts on the HP-09P1N122S00 - what material/plating", "Brass, gold plated"),  # not the contact count
+    ("which standard is the phoenix M12 connector per", "IEC 61076-2-101"),           # not "M12 connector"
+    ("what parts are in the PM25K2PE01 kit", "PM252PECC"),
+    ("what is the part number of the amphenol kit", "PM25K2PE01"),
+])
+def test_the_row_the_question_asks_for(vendor_assistant, question, cited):
+    answer = vendor_assistant.ask(question)
+    assert answer.kind == "spec", answer.answer
+    assert cited in answer.citations[0].quote

@@ -214,3 +214,20 @@ def test_wrapped_labels_and_leaders(by_file):
     assert (solid.conductor, solid.value) == ("solid", "1.5 … 4 mm²")
     assert _row(g, "Rated voltage").quantity.current == "AC"  # "250 V~"
     assert not [r for r in w.rows if r.label == "A2C"]  # the product's name heading each page is no row
+
+
+def test_title_lines_and_lettered_lists_are_no_rows(by_file):
+    # "Data sheet LZS:RT78725" and the PDF's page header "ABB | Product data sheet |
+    # S201-C16" name the product; they are no spec rows
+    assert not [r for r in by_file["LZS_RT78725.txt"].rows if r.line_start == 1]
+    abb = by_file["2CDS251001R0164.pdf"]
+    assert not [r for r in abb.rows if "data sheet" in r.label.lower()], [r.label for r in abb.rows][:5]
+    # "- b.) plugging while rotated 180" is an item of a lettered list, not 180 poles
+    winsta = by_file["770-1252_076-000.md"]
+    assert not [r for r in winsta.rows if "plugging" in r.label.lower()]
+
+
+def test_standards_rows_name_a_standard(by_file):
+    t = by_file["1436741.txt"]
+    assert _row(t, "Standard designation").feature == ""  # "M12 connector" is no standard
+    assert _row(t, "Connection in acc. with standard").feature == "standards"

@@ -15,7 +15,7 @@ from ..records import Answer, Fact, SpecRow
 from ..vocabulary import vocabulary, word_key
 from . import fit, passage, refusal
 from .matching import fact
-from .retrieval import stem, words
+from .retrieval import STOPWORDS, stem, words
 
 if TYPE_CHECKING:
     from .assistant import Assistant
@@ -147,10 +147,36 @@ def _check_rows(question: str, asked: fit.Asked, rows: list[SpecRow], features: 
     results = [(r, ok) for r, ok in results if ok is not None]
     if not results:
         return None
+    lines = []
+    for k, (r, ok) in enumerate(results):
+        other = _restricted_elsewhere(r, question)
+        if other:  # "600 V (factory wiring only)" asked "for field wiring": no
+            results[k] = (r, False)
+            lines.append(f"{r.attribute} {r.qualifier} {r.value}".replace("  ", " ").strip()
+                         + f": for {other[0]} only, not {other[1]}")
+        else:
+            lines.append(fit.describe(asked, r, ok))
     oks = {ok for _, ok in results}
     verdict = "yes" if oks == {True} else "no" if oks == {False} else "conditional"
-    lines = [fit.describe(asked, r, ok) for r, ok in results]
     return verdict, lines, [r for r, _ in results]
+
+
+_ONLY = re.compile(r"\b(?:only\s+(?:for\s+|in\s+)?(?P<a>[a-z][\w-]*)\s+(?P<b>[a-z][\w-]*)|"
+                   r"(?P<c>[a-z][\w-]*)\s+(?P<d>[a-z][\w-]*)\s+only)\b", re.IGNORECASE)
+
+
+def _restricted_elsewhere(row: SpecRow, question: str) -> tuple[str, str] | None:
+    """(what the row is restricted to, what the question names instead) when the row's
+    label says "X Y only" ("Rated voltage per UL 1977 (factory wiring only)") and the
+    question names another kind of the same Y ("field wiring"), else None."""
+    said = _ONLY.search(f"{row.attribute} {row.qualifier}")
+    if not said:
+        return None
+    first, head = (said.group("a"), said.group("b")) if said.group("a") else (said.group("c"), said.group("d"))
+    other = re.search(rf"\b([a-z][\w-]*)\s+{re.escape(head)}\b", question, re.IGNORECASE)
+    if other and other.group(1).lower() != first.lower() and other.group(1).lower() not in STOPWORDS:
+        return f"{first} {head}", f"{other.group(1)} {head}"
+    return None
 
 
 def _single(row: SpecRow) -> SpecRow:

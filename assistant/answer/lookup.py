@@ -202,11 +202,16 @@ def _about_something_else(engine: "Assistant", items: list[str], intent: "Intent
     names: the question has key terms besides the feature's words and the product's."""
     if not intent.features or intent.features[0].feature not in _OF_SOMETHING:
         return False
-    from .retrieval import stem
+    from .retrieval import stem, words
 
     feature_words = {stem(w) for h in intent.features for w in h.phrase.split()}
     feature_words |= {stem(w) for f in _OF_SOMETHING for p in vocabulary().question_words[f] for w in p.split()}
-    other = [t for t in intent.qterms if t not in feature_words]
+    own = set()
+    for item in items:  # the product's own words ("the amphenol kit" is the product)
+        p = engine.resolver.by_item.get(item)
+        if p is not None:
+            own |= {stem(w) for w in words(f"{p.title} {p.kind} {p.family}")}
+    other = [t for t in intent.qterms if t not in feature_words and t not in own]
     return len(other) >= 1
 
 
@@ -243,6 +248,12 @@ def feature_rows(engine: "Assistant", item: str, intent: "Intent") -> list[Candi
         hits = [h for h in hits if h.feature != "approvals"]  # "UL current": UL qualifies
     top = hits[0].words
     wanted = {h.feature for h in hits if h.words == top}
+    if len(wanted) > 1:
+        # "contacts on the HP - what material/plating": the feature after the wh-word
+        asked = re.search(r"\b(?:what|which)\s+(\S+(?:\s+\S+){0,2})", intent.question, re.IGNORECASE)
+        said = set(word_key(asked.group(1)).split()) if asked else set()
+        after = {f for f in wanted if said & _feature_words({f})}
+        wanted = after or wanted
     if "standards" in wanted:  # the standards a product is approved to stand in its approvals
         wanted |= {"approvals"}
     cands = [c for c in engine.candidates.get(item, [])

@@ -21,6 +21,8 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from ..ingest.identity import looks_like_identifier
+from ..ingest.values import canonical_unit
 from ..records import Answer
 from ..vocabulary import vocabulary, word_key
 from . import lookup, refusal
@@ -66,14 +68,23 @@ def answer(engine: "Assistant", question: str, items: list[str], intent: "Intent
             results[item] = decided
     if not results:
         looked = lookup.answer(engine, question, items, intent)
-        return _from_text(question, looked, intent) or looked
+        return _from_text(engine, question, looked, intent) or looked
     return _verdict(question, results)
 
 
-_NEGATION = re.compile(r"\b(?:not|no|never|must not|do not|don't|cannot|can't|only)\b", re.IGNORECASE)
+_NEGATION = re.compile(r"\b(?:not|no(?![.:]?\s*\d|\.)|never|must not|do not|don't|cannot|can't|only)\b", re.IGNORECASE)
 
 
-def _from_text(question: str, looked: Answer, intent: "Intent") -> Answer | None:
+def _compact(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text.lower())
+
+
+def _identifiers(engine: "Assistant", item: str) -> tuple[str, ...]:
+    product = engine.resolver.by_item.get(item)
+    return (item, *product.identifiers) if product is not None else (item,)
+
+
+def _from_text(engine: "Assistant", question: str, looked: Answer, intent: "Intent") -> Answer | None:
     """A verdict from the passage or row a yes/no question found, when it holds every key
     term of the question: ``no`` when it says not / never / only, else ``yes``
     ("does the GST18i3 have strain relief?" → "… with strain relief …" → yes; "can I put
@@ -83,8 +94,17 @@ def _from_text(question: str, looked: Answer, intent: "Intent") -> Answer | None
     if looked.kind not in ("passage", "spec") or not looked.citations or len(intent.qterms) < 2:
         return None
     first = looked.citations[0]
-    if coverage(intent.qterms, set(terms(first.quote))) < 1.0 - 1e-9:
+    said = set(terms(first.quote))
+    if looked.kind == "spec" and len(looked.citations) == 1:
+        said |= set(terms(looked.answer))  # the row as answered: "Counterpart: 770-1242/076-000 …"
+    if coverage(intent.qterms, said) < 1.0 - 1e-9:
         return None
+    quoted = _compact(first.quote)
+    own = {_compact(i) for p in looked.products for i in _identifiers(engine, p)}
+    for token in re.findall(r"[A-Za-z0-9][\w:/.\-]*\w", question):
+        code = _compact(token)
+        if looks_like_identifier(token) and len(code) >= 5 and code not in own and code not in quoted:
+            return None  # "does it mate with the 770-1242?" and the row names another part
     verdict = "no" if _NEGATION.search(first.quote) else "yes"
     return Answer(question, "check", f"{first.product}: {verdict}: “{first.quote}”", looked.products,
                   verdict=verdict, headline=f"{verdict}: {first.quote[:60]}", facts=looked.facts,
@@ -229,6 +249,8 @@ def _text(engine: "Assistant", items: list[str], item: str, intent: "Intent"):
     if all(w in _feature_words(feature) for w in asked):
         # "is it keyed?", "is it coded?": whether the sheet gives the feature at all
         return ("no" if word_key(rows[0].value) in _NO else "yes"), rows[:1]
+    if word_key(rows[0].value) in vocabulary().universal_values:
+        return "yes", rows[:1]  # "Mounting position any" asked "sideways?"
     label = word_key(" ".join(c.label for c in rows)).replace(" ", "")
     asked = [w for w in asked if w not in label] or asked  # "UL94" printed in the label
     values = " ".join(word_key(c.value) for c in rows)
@@ -268,7 +290,7 @@ def _asked_words(engine: "Assistant", items: list[str], intent: "Intent", featur
             out.append(w)
             continue
         if w in STOPWORDS or w in labels or w in _GENERIC or len(w) < 2 or stem(w) in ignore \
-                or w in ignore or w.isdigit():
+                or w in ignore or w.isdigit() or canonical_unit(w):
             continue
         out.append(w)
     named_values = [w for w in out if w in values]

@@ -71,6 +71,9 @@ _EQUATION = re.compile(r"^(?:\d+\.\s*)?(?P<label>[A-Z][\w ,\-/()]{2,60}?)\s*=\s*
 _COLON = re.compile(r"^(?P<label>[^:]{2,80}?)\s*:\s*(?P<value>.*)$")
 
 
+_ENUMERATED = re.compile(r"\(?[a-z]\.?\)\s+[a-z]")
+
+
 def bullet(line: Line) -> str:
     """The bullet a line starts with in the file (``●``, ``•``, ``-`` …), ``""`` if none."""
     raw = line.raw.strip()
@@ -172,8 +175,10 @@ def classify(line: Line, known: frozenset[str]) -> Shape:
     if "\t" in text:
         cells = tuple(c.strip() for c in text.split("\t"))
         return Shape("cells", line, cells=cells)
-    if len(text) > MAX_ROW_CHARS:
-        return Shape("prose", line)  # no row is this long; the readers below stay linear
+    if len(text) > MAX_ROW_CHARS or _ENUMERATED.match(text):
+        # no row is this long (the readers below stay linear); "a.) plugging while
+        # rotated 180" is an item of a lettered list, not a row
+        return Shape("prose", line)
     colon = _COLON.match(text)
     if colon and plausible_label(colon.group("label")) and not re.search(r"\d$", colon.group("label")) \
             and "//" not in text and starts_row(colon.group("label")):

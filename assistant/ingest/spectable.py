@@ -110,6 +110,9 @@ def make_row(section: Section, found: FoundRow, keys: frozenset[str] | None = No
     if word_key(found.label) in vocab.identity_labels:
         strict = None  # "Part number | 92.931.3053.1": an identifier, not a number
     feature = vocab.feature_of(found.label, _dimension(strict.quantity if strict else None))
+    pattern = vocab.features[feature].value_pattern if feature else ""
+    if pattern and not re.search(pattern, found.value):
+        feature = ""  # "Standard designation | M12 connector": no standard named
     if word_key(found.label) in vocab.identity_labels and feature not in ("order_number", "type_designation"):
         feature = ""  # "Order code | 95.05SPA": an identifier, not the coding
     if not feature and _APPROVAL_WORDS.search(section.title) and vocab.feature_of(section.path[-1]) == "approvals":
@@ -125,6 +128,10 @@ def make_row(section: Section, found: FoundRow, keys: frozenset[str] | None = No
         line_start=min(l.number for l in lines), line_end=max(l.number for l in lines),
         feature=feature, conductor=conductor,
     )
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text.lower())
 
 
 def _is_mark(word: str) -> bool:
@@ -340,6 +347,7 @@ def build_spec_table(doc: Document, sections: list[Section], known: tuple[str, .
     accessories = _accessories(sections, doc.identifiers)
     listed = {n for a in accessories for n in range(a.line_start, a.line_end + 1)}
     own_names = set(doc.identifiers) | {doc.item}
+    compact_names = tuple(_compact(n) for n in own_names if len(_compact(n)) >= 4)
     for section in sections:
         if _is_list_section(section, approvals):
             continue
@@ -348,6 +356,10 @@ def build_spec_table(doc: Document, sections: list[Section], known: tuple[str, .
                 continue  # an accessory's item number and description
             if f"{found.label} {found.value}" in own_names:
                 continue  # the product's name heading a page ("A2C 2.5"): no row
+            if (found.lines[0].number == 1 or found.lines[0].page_line == 1) \
+                    and word_key(found.label) not in vocabulary().identity_labels \
+                    and _compact(f"{found.label} {found.value}").endswith(compact_names):
+                continue  # a title or page header ending in the product's name ("Data sheet LZS | RT78725")
             accessory = _accessory_row(section, found)
             if accessory is not None:
                 accessories.append(accessory)

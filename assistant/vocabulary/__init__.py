@@ -45,7 +45,9 @@ class Feature:
     """A canonical feature: its id, display name, unit dimension (``current``, ``length``,
     ``text``, ``boolean``, ``any`` …), the label phrases vendors print for it, the words
     installers use for it, and for a text feature the values a yes/no question may name
-    (``push-in`` for the connection technology; all as word keys)."""
+    (``push-in`` for the connection technology; all as word keys). ``value_pattern``: a
+    regular expression a row's value must match to be of the feature (a standard's name
+    for ``standards``: "Standard designation | M12 connector" is none)."""
 
     id: str
     name: str
@@ -53,6 +55,7 @@ class Feature:
     labels: tuple[str, ...]
     words: tuple[str, ...]
     values: tuple[str, ...] = ()
+    value_pattern: str = ""
 
 
 @dataclass(frozen=True)
@@ -75,7 +78,8 @@ class Vocabulary:
                 fid: Feature(fid, spec["name"], spec["dimension"],
                              tuple(word_key(x) for x in spec.get("labels", ())),
                              tuple(word_key(x) for x in spec.get("words", ())),
-                             tuple(word_key(x) for x in spec.get("values", ())))
+                             tuple(word_key(x) for x in spec.get("values", ())),
+                             spec.get("value_pattern", ""))
                 for fid, spec in data["features"].items()}
             conductors = data["conductors"]
             self.conductor_order: tuple[str, ...] = tuple(conductors["order"])
@@ -102,6 +106,8 @@ class Vocabulary:
             self.header_words: frozenset[str] = frozenset(word_key(x) for x in tables["header_words"])
             self.subrow_words: frozenset[str] = frozenset(word_key(x) for x in tables["subrow_words"])
             self.bullets: tuple[str, ...] = tuple(tables["bullets"])
+            self.universal_values: frozenset[str] = frozenset(
+                word_key(x) for x in data.get("answers", {}).get("universal_values", ()))
             self.note_prefixes: tuple[str, ...] = tuple(word_key(x) for x in data["notes"]["prefixes"])
             self.section_words: frozenset[str] = frozenset(
                 word_key(x) for x in data.get("sections", {}).get("words", ()))
