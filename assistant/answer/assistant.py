@@ -23,10 +23,10 @@ from ..index import indexing, store
 from ..index.embedding import Embedder
 from ..ingest.normalising import ANSI_ESCAPE
 from ..records import Answer, Citation, ContextLine, Product, SpecTable
-from . import check, compare, intent, lookup, refusal, yesno
+from . import check, compare, intent, lookup, part, refusal, yesno
 from .gate import unsupported_numbers
 from .matching import Candidate, CandidatesByItem, build_candidates, norm_quote
-from .resolve import ProductResolver
+from .resolve import ProductResolver, Resolution
 from .retrieval import Retriever
 
 log = logging.getLogger(__name__)
@@ -229,6 +229,13 @@ class Assistant:
             resolution = replace(resolution, unknown=tuple(
                 u for u in resolution.unknown if not self._printed_in(resolution.items, u)))
         if resolution.unknown:
+            if not resolution.items:
+                # a kit's part, a mating connector, an accessory: printed in one datasheet
+                printed = part.find(self, resolution.unknown)
+                if printed is not None and len(resolution.unknown) == 1:
+                    return part.answer(self, question, resolution.unknown[0], printed,
+                                       lambda read, items: self._route(read, history, Resolution(
+                                           tuple(items), (), "question"), items))
             return refusal.unknown_product(question, resolution.unknown, resolution.near)
         items = list(resolution.items)
         if resolution.source in ("none", "hint"):  # issue 12: "which of our products …?" (filter.py)
@@ -242,6 +249,11 @@ class Assistant:
                     return refusal.clarify(self, question)
             else:
                 items = list(self.tables)
+        return self._route(question, history, resolution, items)
+
+    def _route(self, question: str, history: list[str], resolution: Resolution, items: list[str]) -> Answer:
+        """The answer of the kind the question asks for (:func:`.intent.decide`) about
+        ``items``."""
         wanted = intent.decide(self, question, history, resolution, items)
         if wanted.kind == "check":
             checked = check.answer(self, wanted.question, items, wanted.qterms, question,

@@ -236,13 +236,33 @@ def _check_count(question: str, asked: fit.Asked, rows: list[SpecRow]):
     return verdict, lines, [r for r, _ in results]
 
 
+def named_part(rows: list[SpecRow], question: str) -> list[SpecRow]:
+    """The rows of the part a question names when rows are given per part ("Wire Range |
+    Cable Plug" and "Wire Range | Chassis Connector", asked "… in the cable plug?"): the
+    rows whose qualifier words (not conductor classes) the question all uses; all rows
+    when it names none of the parts."""
+    vocab = vocabulary()
+    class_words = {w for c in vocab.conductor_order for p in vocab.conductor_words[c] for w in p.split()}
+    said = {stem(w) for w in words(question)}
+
+    def part_words(row: SpecRow) -> set[str]:
+        return {stem(w) for w in words(row.qualifier) if w not in class_words and w not in STOPWORDS
+                and not w.isdigit()}
+
+    parted = [r for r in rows if part_words(r)]
+    if len({frozenset(part_words(r)) for r in parted}) < 2:
+        return rows
+    named = [r for r in parted if part_words(r) <= said]
+    return named or rows
+
+
 def _check_conductor(question: str, asked: fit.Asked, rows: list[SpecRow]):
     if asked.count >= 2:
         return _check_count(question, asked, rows)
     want = fit.conductor(question)
     # a row giving sizes per number of conductors ("1x6 / 2x4 mm²"): one conductor's size
     rows = [_single(r) for r in rows]
-    pool = fit.conductor_rows(rows)
+    pool = named_part(fit.conductor_rows(rows), question)
     if not pool:
         return None
 
