@@ -128,3 +128,13 @@ def test_a_part_is_never_given_its_products_values(vendor_assistant, question):
     answer = vendor_assistant.ask(question)
     assert answer.kind == "not_found", answer.answer
     assert not answer.facts and answer.verdict is None
+
+
+@pytest.mark.parametrize("question, verdict", [
+    ("total connecting lead length 1 m - ok for the SPCT2?", "no"),   # "should not exceed 0.5 m"
+    ("is a 40 cm total lead length fine on the eaton spd", "yes"),
+])
+def test_a_limit_stated_in_prose_decides_a_check(vendor_assistant, question, verdict):
+    answer = vendor_assistant.ask(question)
+    assert answer.kind == "check" and answer.verdict == verdict, answer.answer
+    assert "should not exceed 0.5 m" in answer.citations[0].quote

@@ -10,7 +10,7 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from ..ingest.values import parse_all, parse_value
+from ..ingest.values import parse_all, parse_value, read_value
 from ..records import Answer, Fact, SpecRow
 from ..vocabulary import vocabulary, word_key
 from . import fit, passage, refusal
@@ -37,7 +37,16 @@ def answer(engine: "Assistant", question: str, items: list[str], qterms: list[st
         if decided:
             results.append((item, decided))
     if not results:
-        related = [p[0] for p in passage.ranked_passages(engine, question, items, qterms)[:3]]
+        paras = passage.ranked_passages(engine, question, items, qterms)
+        stated = _limit_in_text(paras, asked, qterms)
+        if stated is not None:
+            citation, sentence, ok = stated
+            verdict = "yes" if ok else "no"
+            relation = "is within" if ok else "is beyond"
+            return Answer(typed, "check", f"{citation.product}: {verdict}: {asked.text} {relation} “{sentence}”",
+                          (citation.product,), verdict=verdict, headline=f"{verdict}: {sentence[:60]}",
+                          citations=(citation,))
+        related = [p[0] for p in paras[:3]]
         return refusal.not_found(typed, tuple(items), related, why=f"no range to check {asked.text} against")
     verdicts, parts, facts, citations, headline = [], [], [], [], ""
     for item, (verdict, lines, rows) in results:
@@ -59,6 +68,45 @@ def answer(engine: "Assistant", question: str, items: list[str], qterms: list[st
     verdict = verdicts[0] if len(set(verdicts)) == 1 else "conditional"
     return Answer(typed, "check", " ".join(parts), tuple(i for i, _ in results), verdict=verdict,
                   headline=headline, facts=tuple(facts), citations=tuple(citations))
+
+
+_UPPER = re.compile(r"\b(?:(?:should|must|shall|may)\s+not\s+exceed|not\s+(?:more|longer|greater|higher|larger)"
+                    r"\s+than|no\s+more\s+than|at\s+most|max(?:imum|\.)?|up\s+to|(?:is\s+)?limited\s+to)\s*:?\s*",
+                    re.IGNORECASE)
+_LOWER = re.compile(r"\b(?:at\s+least|min(?:imum|\.)?|not\s+(?:less|shorter|lower|smaller)\s+than|"
+                    r"no\s+less\s+than)\s*:?\s*", re.IGNORECASE)
+
+
+def _limit_in_text(paras: list, asked: fit.Asked, qterms: list[str]):
+    """(citation, sentence, whether the asked value keeps to it) from a sentence of the
+    best passages stating a limit of the asked value's dimension ("the total lead length
+    a + b should not exceed 0.5 m") and holding three quarters of the question's key
+    terms; None when no passage states one."""
+    from .retrieval import coverage, terms
+
+    vocab = vocabulary()
+    dimension = vocab.dimension(asked.unit)
+    if not dimension or len(qterms) < 2:
+        return None
+    for citation, _cov, _score in paras[:4]:
+        for sentence in re.split(r"(?<=[.!;])\s+", citation.quote):
+            if coverage(qterms, set(terms(sentence))) < 0.75:
+                continue
+            for pattern, upper in ((_UPPER, True), (_LOWER, False)):
+                for m in pattern.finditer(sentence):
+                    limit = read_value(sentence[m.end():])
+                    if limit is None or not limit.quantity.unit:
+                        continue
+                    q = limit.quantity
+                    if vocab.dimension(q.unit) != dimension:
+                        continue
+                    value = asked.value if q.unit == asked.unit else fit.convert(asked.value, asked.unit, q.unit)
+                    if value is None:
+                        continue
+                    bound = q.high if upper else q.low
+                    ok = value <= bound + 1e-9 if upper else value >= bound - 1e-9
+                    return citation, sentence.strip(), ok
+    return None
 
 
 _TWO = re.compile(r"\b(?:2|two)\s+conductors\b|\btwin\b", re.IGNORECASE)

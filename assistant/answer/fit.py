@@ -22,7 +22,7 @@ _ASKED = re.compile(
     r"(?<![\w/.])(?<!\d-)(?P<value>[-+]?\d+(?:[.,]\d+)?)\s*(?P<unit>mm²|mm2|mm\^2|sq\.?\s*mm|square\s+mm|awg|"
     r"amps?\b|amperes?\b|a\b|kv\b|vac\b|vdc\b|volts?\b|v\b|°\s*c|˚\s*c|deg(?:rees)?\s*c\b|°\s*f|˚\s*f|"
     r"deg(?:rees)?\s*f\b|f\b(?=\s*(?:$|[?!.,]|ok|okay))|c\b(?=\s*(?:$|[?!.,]|ok|okay|ambient))|degrees?\b|"
-    r"n\s*[·.\-]?\s*m\b|lb[\s.\-]*in\b|in[\s.\-]*lbs?\b|mm\b|inch(?:es)?\b|in\b(?=\s*(?:$|[?!.,])))"
+    r"n\s*[·.\-]?\s*m\b|lb[\s.\-]*in\b|in[\s.\-]*lbs?\b|mm\b|cm\b|m\b|inch(?:es)?\b|in\b(?=\s*(?:$|[?!.,])))"
     r"|(?:awg|#)\s*(?P<awg>\d+)",
     re.IGNORECASE,
 )
@@ -89,6 +89,8 @@ def asked_value(question: str) -> Asked | None:
         unit = "lb·in"
     elif unit in ("in", "inch", "inches"):
         value, unit = value * 25.4, "mm"
+    elif unit in ("cm", "m"):  # a lead length: compared in millimetres
+        value, unit = value * (10 if unit == "cm" else 1000), "mm"
     elif unit.endswith("f"):
         value, unit = fahrenheit_to_celsius(value), "°C"
     elif unit.startswith(("°", "˚", "deg", "c")):
