@@ -138,3 +138,15 @@ def test_a_limit_stated_in_prose_decides_a_check(vendor_assistant, question, ver
     answer = vendor_assistant.ask(question)
     assert answer.kind == "check" and answer.verdict == verdict, answer.answer
     assert "should not exceed 0.5 m" in answer.citations[0].quote
+
+
+def test_a_comparison_names_one_product_by_vendor_and_series(vendor_assistant):
+    answer = vendor_assistant.ask("temperature range amphenol pm25 vs kaiwei hp")
+    assert answer.kind == "compare" and set(answer.products) == {"PM25K2PE01", "230912201"}
+    assert "-25˚C to +75˚C" in answer.answer and "-40°C to +105°C" in answer.answer
+
+
+def test_a_passage_pointing_to_a_table_does_not_answer_for_its_rows(vendor_assistant):
+    # "Tighten the terminal screw to the torque given in Table 5": the table's row answers
+    answer = vendor_assistant.ask("terminal torque for the SPCT2-280/2 in Nm")
+    assert answer.kind == "spec" and "3.5 N·m" in answer.answer, answer.answer

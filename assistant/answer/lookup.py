@@ -67,7 +67,8 @@ def answer(engine: "Assistant", question: str, items: list[str], intent: "Intent
             # ("is there a limit on total current through a step-down jumper" → the note
             # on the jumper's total current, not the rated current with jumper)
             close = passage.procedure_passages(engine, question_read, items, qterms)
-            if close and close[0][1] >= PASSAGE_OVER_ROWS and close[0][1] >= best_cov + MARGIN:
+            if close and close[0][1] >= PASSAGE_OVER_ROWS and close[0][1] >= best_cov + MARGIN \
+                    and _states_value(close[0][0].quote, intent):
                 return passage.answer(question, close, by_score=True)
             if paras and paras[0][1] >= 1.0 - 1e-9 and best_cov < 0.5:
                 return passage.answer(question, paras)
@@ -192,6 +193,24 @@ def meaning(engine: "Assistant", question: str, items: list[str], intent: "Inten
 def normalise_for_search(text: str) -> str:
     """Text compared for a symbol: lower case, no spaces (``III / 3`` finds ``(III/3)``)."""
     return re.sub(r"\s+", "", text.lower())
+
+
+_REFERS = re.compile(r"\b(?:given|shown|listed|specified|stated)\s+in\s+(?:the\s+)?(?:table|fig)|"
+                     r"\bsee\s+(?:the\s+)?(?:table|fig|page|section|chapter)", re.IGNORECASE)
+
+
+def _states_value(text: str, intent: "Intent") -> bool:
+    """Whether a passage can answer for a feature's rows: one that refers to a table for
+    a feature with a unit ("tighten the screw to the torque given in Table 5") must state
+    a value of that dimension itself."""
+    if not _REFERS.search(text):
+        return True
+    vocab = vocabulary()
+    dimensions = {vocab.features[h.feature].dimension for h in intent.features if h.feature in vocab.features}
+    if not dimensions or dimensions & {"text", "boolean", "any", "count"}:
+        return True
+    found = {vocab.dimension(q.unit) for q in parse_all(text) if q.unit}
+    return bool(found & dimensions) or ("area" in dimensions and bool(found & {"awg", "kcmil"}))
 
 
 _OF_SOMETHING = ("order_number", "type_designation", "gtin")

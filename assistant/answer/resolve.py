@@ -299,6 +299,13 @@ class ProductResolver:
             near = tuple(dict.fromkeys(i for u in unknown for i in self.near(u)))
             return Resolution(tuple(found), tuple(unknown), "question", near)
         if found:
+            # "amphenol pm25 vs kaiwei hp": a part of a comparison naming no identifier
+            # names its product by vendor, kind or series
+            for segment in _COMPARED.split(question)[0 if _COMPARED.search(question) else 1:]:
+                if not self._by_identifier(segment)[0]:
+                    named = self._by_hint(segment)
+                    if len(named) == 1 and named[0] not in found:
+                        found = [*found, named[0]]
             return Resolution(tuple(found), (), "question")
         hinted = self._by_hint(question)
         if hinted:
@@ -309,6 +316,9 @@ class ProductResolver:
             if found:
                 return Resolution(tuple(found), (), "history")
         return Resolution((), (), "none")
+
+
+_COMPARED = re.compile(r"\b(?:vs\.?|versus|compared\s+(?:to|with)|against|or|and)\b", re.IGNORECASE)
 
 
 def _shape(text: str) -> str:
