@@ -150,3 +150,10 @@ def test_a_passage_pointing_to_a_table_does_not_answer_for_its_rows(vendor_assis
     # "Tighten the terminal screw to the torque given in Table 5": the table's row answers
     answer = vendor_assistant.ask("terminal torque for the SPCT2-280/2 in Nm")
     assert answer.kind == "spec" and "3.5 N·m" in answer.answer, answer.answer
+
+
+def test_a_follow_up_naming_a_qualifier_of_the_earlier_rows(vendor_assistant):
+    # "Wire Range | Cable Plug" and "Wire Range | Chassis Connector": the follow-up asks
+    # the wire range again, for the other part (not the chassis connector's weight)
+    answer = vendor_assistant.ask("and the chassis connector?", ["what's the cable plug wire range of the PM25K2PE01"])
+    assert answer.kind == "spec" and "ring terminal" in answer.citations[0].quote, answer.answer

@@ -97,7 +97,8 @@ def decide(engine: "Assistant", question: str, history: list[str], resolution: "
     features = detect_features(question, ignore_words)
     # "and under UL?": an approval body alone qualifies the previous question's feature
     qualifier_only = all(h.feature == "approvals" for h in features)
-    if follow_up and qualifier_only and not _names_attribute(engine, items, qterms, ignore_approvals=True):
+    if follow_up and qualifier_only and (not _names_attribute(engine, items, qterms, ignore_approvals=True)
+                                         or _qualifies_earlier(engine, items, qterms, history[-1], ignore_words)):
         # an elliptical follow-up ("and for the 770 plug?", "and under UL?") asks the
         # previous question again; one naming its own attribute ("how heavy is it?") not
         earlier_question = correct_spelling(history[-1], _lexicon(engine, items), keep=ignore_words)
@@ -125,6 +126,18 @@ def decide(engine: "Assistant", question: str, history: list[str], resolution: "
     if len(items) >= 2 and resolution.source == "question":
         return Intent("compare", qterms, question, features)
     return Intent("lookup", qterms, question, features)
+
+
+def _qualifies_earlier(engine: "Assistant", items: list[str], qterms: list[str], earlier: str,
+                       ignore_words: frozenset[str]) -> bool:
+    """Whether the question's terms name a qualifier of the rows of the feature the earlier
+    question asked ("what's the cable plug wire range?" → "and the chassis connector?":
+    ``Wire Range | Chassis Connector``)."""
+    asked = {h.feature for h in detect_features(earlier, ignore_words)}
+    wanted = {t for q in qterms for t in expand(q)}
+    return bool(asked and wanted) and any(
+        c.row is not None and c.row.feature in asked and wanted & c.qualifier_terms
+        for item in items for c in engine.candidates.get(item, []))
 
 
 def _names_attribute(engine: "Assistant", items: list[str], qterms: list[str],
