@@ -157,3 +157,40 @@ def test_a_follow_up_naming_a_qualifier_of_the_earlier_rows(vendor_assistant):
     # the wire range again, for the other part (not the chassis connector's weight)
     answer = vendor_assistant.ask("and the chassis connector?", ["what's the cable plug wire range of the PM25K2PE01"])
     assert answer.kind == "spec" and "ring terminal" in answer.citations[0].quote, answer.answer
+
+
+@pytest.mark.parametrize("typed, named", [("A2C 1.5", "A2C 1.5"), ("PT 4", "PT 4"), ("pt 1,5", "pt 1.5")])
+def test_another_size_of_a_family_is_no_product_of_the_corpus(vendor_assistant, typed, named):
+    # the corpus has A2C 2.5 and PT 2,5: another size is refused by name, never answered
+    answer = vendor_assistant.ask(f"what's the current rating on a {typed}")
+    assert answer.kind == "not_found" and named in answer.answer and not answer.facts
+
+
+def test_the_code_after_a_family_colon_names_the_product(vendor_assistant):
+    answer = vendor_assistant.ask("tightening torque of the RT78725")
+    assert answer.kind == "spec" and answer.products == ("LZS:RT78725",), answer.answer
+
+
+@pytest.mark.parametrize("question", [
+    "DC voltage rating of the MCN116",        # the sheet gives 230/400 V AC only
+    "wire colour for pin 2 on the 1436741",   # "pin 2" names a pin, not the number of pins
+])
+def test_a_neighbouring_row_is_no_answer(vendor_assistant, question):
+    answer = vendor_assistant.ask(question)
+    assert answer.kind == "not_found" and not answer.facts, answer.answer
+
+
+def test_unmated_is_not_the_mated_row(vendor_assistant):
+    answer = vendor_assistant.ask("and unmated?", ["IP rating of the kaiwei connector when mated"])
+    assert not any("(mated)" in c.quote and "unmated" not in c.quote for c in answer.citations), answer.answer
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("front IP rating of the hager 16A mcb", "IP40"),                           # 16A names the breaker
+    ("max load current of the pt 2,5 with a 4mm2 wire", "32 A"),                # a condition, no check
+    ("how high does a 2002 1204 stick up off the din rail, in inches", "1.295 inch"),
+    ("how tight do I do up the panel nut on the phenix 1436741", "2 Nm"),
+])
+def test_the_feature_asked_not_a_value_or_word_describing_the_product(vendor_assistant, question, expected):
+    answer = vendor_assistant.ask(question)
+    assert answer.kind == "spec" and expected in answer.answer, answer.answer

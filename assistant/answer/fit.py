@@ -102,6 +102,23 @@ def asked_value(question: str) -> Asked | None:
     return Asked(value, unit, match.group(0).strip(), current, number)
 
 
+def asked_values(question: str, limit: int = 4) -> list[tuple[Asked, tuple[int, int] | None]]:
+    """Every value with a unit in the question, in order, with where it stands (start,
+    end; None for a count read without a unit: "two 0.75 ferrules")."""
+    out: list[tuple[Asked, tuple[int, int] | None]] = []
+    for _ in range(limit):
+        asked = asked_value(question)
+        if asked is None:
+            break
+        match = _ASKED.search(question)
+        if match is None:
+            out.append((asked, None))
+            break
+        out.append((asked, match.span()))
+        question = question[:match.start()] + " " * (match.end() - match.start()) + question[match.end():]
+    return out
+
+
 def is_check(question: str) -> bool:
     """A yes/no question about a value: an opener or fit word, and a value with a unit."""
     return bool(_CHECK_OPENERS.search(question)) and asked_value(question) is not None

@@ -21,7 +21,7 @@ question's terms and features for the new product or qualifier.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from ..vocabulary import vocabulary, word_key
@@ -114,9 +114,21 @@ def decide(engine: "Assistant", question: str, history: list[str], resolution: "
         return Intent("meaning", qterms, question, features, symbol)
     if PROCEDURE.search(question):
         return Intent("procedure", qterms, question, features)
-    asked = fit.asked_value(engine.resolver.mask(question_for_kind))
-    if asked is not None and not _WH.match(question):
-        return Intent("check", qterms, question_for_kind, features)
+    features = _asked_first(question, _without_references(question, features))
+    values = fit.asked_values(engine.resolver.mask(question_for_kind))
+    if values and not _WH.match(question):
+        # the value to check is one of a dimension the question's features have; another
+        # describes the product ("front IP rating of the hager 16A mcb", "max load current
+        # with a 4 mm² wire": no check of 16 A or of 4 mm²)
+        fitting = [(a, span) for a, span in values
+                   if span is None or not _describes(question_for_kind, span) or _fits_features(a, features)]
+        if fitting:
+            first_span = fitting[0][1]
+            read = question_for_kind
+            for _a, span in values:
+                if span is not None and first_span is not None and span[0] < first_span[0]:
+                    read = read[:span[0]] + " " * (span[1] - span[0]) + read[span[1]:]
+            return Intent("check", qterms, read, features)
     yes_no = _YES_NO.match(question) or (not _WH.match(question) and asked_marks(question)
                                          and re.search(r"approv|certif|listed|recogni|compliant", question, re.I))
     if yes_no and not (len(items) >= 2 and resolution.source == "question"):
@@ -126,6 +138,75 @@ def decide(engine: "Assistant", question: str, history: list[str], resolution: "
     if len(items) >= 2 and resolution.source == "question":
         return Intent("compare", qterms, question, features)
     return Intent("lookup", qterms, question, features)
+
+
+_NEUTRAL = {"approvals", "standards"}
+
+
+_WITH = re.compile(r"\b(?:with|using|for)\s+(?:an?\s+|the\s+)?$", re.IGNORECASE)
+
+
+def _describes(question: str, span: tuple[int, int]) -> bool:
+    """Whether a value in the question describes the product or a condition rather than
+    asks to be checked: followed by a kind word ("the hager 16A mcb", "the two 16 A
+    breakers") or led by "with" ("max load current with a 4 mm² wire")."""
+    after = word_key(question[span[1]:]).split()[:1]
+    kinds = _kind_words()
+    if after and (after[0] in kinds or after[0].rstrip("s") in kinds):
+        return True
+    return bool(_WITH.search(question[:span[0]]))
+
+
+def _kind_words() -> frozenset[str]:
+    vocab = vocabulary()
+    names = list(vocab.kinds) + list(vocab.kind_aliases)
+    return frozenset(w for name in names for w in word_key(name).split() if len(w) > 2)
+
+
+def _fits_features(asked: "fit.Asked", features: list[FeatureHit]) -> bool:
+    """Whether a value can be checked against a feature the question names (or it names
+    none but approval bodies and standards: "480 V under UL?")."""
+    vocab = vocabulary()
+    named = [h.feature for h in features if h.feature not in _NEUTRAL and h.feature in vocab.features]
+    if not named:
+        return True
+    dimension = "area" if asked.unit in ("mm²", "AWG") else vocab.dimension(asked.unit)
+    for feature in named:
+        want = vocab.features[feature].dimension
+        if want in ("any", "count") or want == dimension or (want in ("awg", "kcmil") and dimension == "area"):
+            return True
+    return False
+
+
+def _without_references(question: str, features: list[FeatureHit]) -> list[FeatureHit]:
+    """The features less those whose word names one of several by its number ("wire colour
+    for pin 2", "pole 1"): a reference, not the feature asked."""
+    key = word_key(question)
+    from ..ingest.values import canonical_unit
+
+    def reference(h: FeatureHit) -> bool:
+        for m in re.finditer(rf"\b{re.escape(h.phrase.rstrip('s'))}s?\s+\d+\b(?:\s+(\S+))?", key):
+            if not (m.group(1) and canonical_unit(m.group(1))):
+                return True  # "pin 2 on the …", not "strip length 10 mm"
+        return False
+
+    return [h for h in features if not (h.phrase and reference(h))]
+
+
+def _asked_first(question: str, features: list[FeatureHit]) -> list[FeatureHit]:
+    """The features with the one the wh-word asks for first ("how high does it stick up
+    off the DIN rail": the height, not the mounting; "contacts – what plating?")."""
+    if len(features) < 2:
+        return features
+    asked = re.search(r"\b(?:how|what|which)\b", question, re.IGNORECASE)
+    if not asked:
+        return features
+    window = " " + " ".join(word_key(question[asked.start():]).split()[:5]) + " "
+    first = [h for h in features if h.phrase and f" {h.phrase} " in window]
+    if not first or len(first) == len(features):
+        return features
+    top = max(h.words for h in features)
+    return [replace(h, words=top + 1) for h in first] + [h for h in features if h not in first]
 
 
 def _qualifies_earlier(engine: "Assistant", items: list[str], qterms: list[str], earlier: str,

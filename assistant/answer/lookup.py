@@ -303,6 +303,18 @@ def feature_rows(engine: "Assistant", item: str, intent: "Intent") -> list[Candi
                 return True
             return negated not in label
         cands = [c for c in cands if keeps(c)] or cands
+    for un, base in re.findall(r"\b((?:un|non)-?([a-z]{4,}))\b", question):
+        # "and unmated?": not the row for the mated state ("IP67 (mated)")
+        def says_base_only(c: Candidate) -> bool:
+            text = f"{c.label} {c.value}".lower()
+            return bool(re.search(rf"(?<![\w-]){base}\b", text)) and not re.search(rf"\b(?:un|non)-?{base}\b", text)
+        cands = [c for c in cands if not says_base_only(c)]
+    asked_current = set(re.findall(r"\b(ac|dc)\b", question))
+    if len(asked_current) == 1:
+        # "DC voltage rating": not a row that gives AC only ("230/400 V AC")
+        wanted_current = asked_current.pop()
+        other = "dc" if wanted_current == "ac" else "ac"
+        cands = [c for c in cands if not (_says_current(c, other) and not _says_current(c, wanted_current))]
     asked_units = {u for w in re.findall(r"[a-z°²]+", question) if (u := canonical_unit(w)) and len(w) > 1}
     if asked_units:  # "strip length in inches": the row printed in inches
         in_unit = [c for c in cands if c.row is not None and c.row.quantity is not None
@@ -318,6 +330,14 @@ def feature_rows(engine: "Assistant", item: str, intent: "Intent") -> list[Candi
         return []
     _cov, rows = best_rows(cands, intent.qterms, intent.question)
     return rows or cands
+
+
+def _says_current(c: Candidate, kind: str) -> bool:
+    """Whether a row gives its value for AC (``~``, "AC", a quantity marked AC) or DC."""
+    text = f"{c.label} {c.value}".lower()
+    if re.search(rf"\b{kind}\b", text) or (kind == "ac" and "~" in text) or (kind == "dc" and "⎓" in text):
+        return True
+    return c.row is not None and c.row.quantity is not None and c.row.quantity.current == kind.upper()
 
 
 def _feature_words(features: set[str]) -> set[str]:

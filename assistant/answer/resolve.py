@@ -98,6 +98,16 @@ class ProductResolver:
             self.exact.setdefault(ident.key, set()).add(ident.item)
             for prefix in ident.prefixes:
                 self.prefix.setdefault(prefix, set()).add(ident.item)
+        # the code after a family's ":" ("RT78725" of "LZS:RT78725") names the product
+        # when it has letters and digits and no other identifier has it
+        tails: dict[str, set[str]] = {}
+        for ident in self.identifiers:
+            tail = ident.text.split(":", 1)[1] if ":" in ident.text else ""
+            if re.search(r"\d", tail) and re.search(r"[A-Za-z]", tail) and len(_key(tail)) >= 5:
+                tails.setdefault(_key(tail), set()).add(ident.item)
+        for key, items in tails.items():
+            if len(items) == 1 and key not in self.exact:
+                self.prefix.setdefault(key, set()).update(items)
         self.hints: dict[str, dict[str, float]] = {p.item: self._hints(p) for p in products}
 
     # ------------------------------------------------------------ hints
@@ -220,6 +230,12 @@ class ProductResolver:
                 if len(key) < 3 or (size > 1 and not all(_part_like_piece(t) for t, _ in run)):
                     continue
                 items = self._match(key)
+                if items and size == 1 and not self.exact.get(key) and self._other_variant(tokens, start, key):
+                    # "A2C 1.5" where the corpus has "A2C 2.5": another size of the family
+                    typed_variant = re.match(r"\S+\s+\d+(?:[.,]\d+)?", question[run[0][1]:])
+                    unknown.append(typed_variant.group(0) if typed_variant else f"{run[0][0]} {tokens[start + 1][0]}")
+                    used[start:start + 2] = [True, True]
+                    continue
                 if items:
                     found.extend(i for i in sorted(items) if i not in found)
                     used[start:start + size] = [True] * size
@@ -237,7 +253,32 @@ class ProductResolver:
                     re.search(r"\d", pair) and re.search(r"[A-Za-z]", pair) and looks_like_part_number(f"{token}{pair}"):
                 unknown.append(f"{token} {pair}")  # "PT 4-TWIN"
                 used[index + 1] = True
+            elif pair and _key(token) in self._family_words and self._other_variant(tokens, index, _key(token)):
+                typed = re.match(r"\S+\s+\d+(?:[.,]\d+)?", question[_at:])
+                unknown.append(typed.group(0) if typed else f"{token} {pair}")  # "PT 4" (the corpus: "PT 2,5")
+                used[index + 1] = True
         return found, unknown
+
+    @cached_property
+    def _family_words(self) -> frozenset[str]:
+        """First words of two-word identifiers whose second word is a number (``PT`` of
+        ``PT 2,5``, ``A2C`` of ``A2C 2.5``)."""
+        return frozenset(_key(i.text.split()[0]) for i in self.identifiers
+                         if len(i.text.split()) == 2 and re.fullmatch(r"\d+(?:[.,]\d+)?", i.text.split()[1]))
+
+    def _other_variant(self, tokens: list[tuple[str, int]], start: int, key: str) -> bool:
+        """Whether a word matching the start of a two-word identifier (``A2C`` of ``A2C
+        2.5``) is followed by a number that is not its second word (``A2C 1.5``) and no
+        unit (``A2C 1.5 mm²`` is a value)."""
+        if start + 1 >= len(tokens):
+            return False
+        nxt = tokens[start + 1][0]
+        after = tokens[start + 2][0] if start + 2 < len(tokens) else ""
+        if not re.fullmatch(r"\d+(?:[.,]\d+)?", nxt) or canonical_unit(after) or canonical_unit(nxt):
+            return False
+        two_words = [i for i in self.identifiers if i.key.startswith(key) and len(i.text.split()) == 2
+                     and _key(i.text.split()[0]) == key]
+        return bool(two_words) and not self._match(key + _key(nxt))
 
     def _match(self, key: str) -> set[str]:
         items = set(self.exact.get(key, ()))
