@@ -194,3 +194,19 @@ def test_unmated_is_not_the_mated_row(vendor_assistant):
 def test_the_feature_asked_not_a_value_or_word_describing_the_product(vendor_assistant, question, expected):
     answer = vendor_assistant.ask(question)
     assert answer.kind == "spec" and expected in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize("question, verdict, cited", [
+    ("is the GST18i3 UL approved", "yes", "cULus"),                      # UL's family of marks
+    ("ak950 UL listed for 24A?", "no", "UL (File E77054) 300 V 20 A"),   # the rating in the approvals list
+    ("site is at 3000 m - is LZS:RT78725 ok up there", "no", "Installation altitude"),
+])
+def test_checks_read_approval_families_lists_and_altitudes(vendor_assistant, question, verdict, cited):
+    answer = vendor_assistant.ask(question)
+    assert answer.kind == "check" and answer.verdict == verdict, answer.answer
+    assert cited in answer.citations[0].quote
+
+
+def test_a_comparison_of_three_products_named_by_vendor_and_kind(vendor_assistant):
+    answer = vendor_assistant.ask("hottest ambient of the hager mcb / abb breaker")
+    assert answer.kind == "compare" and set(answer.products) == {"MCN116", "2CDS251001R0164"}, answer.answer

@@ -231,3 +231,9 @@ def test_standards_rows_name_a_standard(by_file):
     t = by_file["1436741.txt"]
     assert _row(t, "Standard designation").feature == ""  # "M12 connector" is no standard
     assert _row(t, "Connection in acc. with standard").feature == "standards"
+
+
+def test_a_company_address_footer_is_no_row(by_file):
+    # "Wieland Electric GmbH · Brennerstraße 10 – 14 · 96052 Bamberg · Germany · www…"
+    assert not [r for r in by_file["92.931.3053.1.txt"].rows if "GmbH" in r.value]
+    assert by_file["92.931.3053.1.txt"].product.vendor == "Wieland"  # still read from the sheet

@@ -163,6 +163,8 @@ def _check_rows(question: str, asked: fit.Asked, rows: list[SpecRow], features: 
     q = question.lower()
     if dimension == "temperature" and not named and re.search(r"process|install|wir|mount|assembl|handl", q):
         wanted = ("processing_temperature",)
+    if not wanted and dimension == "length" and asked.value >= 100_000 and "altitude" in vocab.features:
+        wanted = ("altitude",)  # "site is at 3000 m": no conductor or housing is 100 m long
     pool = [r for r in rows if r.feature in wanted and r.quantity
             and vocab.dimension(r.quantity.unit) == vocab.dimension(asked.unit)]
     if not wanted:
@@ -183,7 +185,12 @@ def _check_rows(question: str, asked: fit.Asked, rows: list[SpecRow], features: 
     if standards:
         said = [r for r in pool if names_standard(r, standards)]
         if not said:
-            return None  # "480 V under UL" on a sheet without a UL rating: it doesn't say
+            # a rating printed in an approvals list ("UL (File E77054) | 300 V 20 A AWG 26 ... 12")
+            said = [replace(r, quantity=q, alternate=None) for r in rows
+                    if r.feature == "approvals" and names_standard(r, standards)
+                    for q in parse_all(r.value)[:4] if vocab.dimension(q.unit) == dimension][:1]
+            if not said:
+                return None  # "480 V under UL" on a sheet without a UL rating: it doesn't say
         pool = [_for_standard(r, standards) for r in said]
     if asked.current:
         same = [r for r in pool if r.quantity.current in ("", asked.current)]

@@ -342,12 +342,21 @@ class ProductResolver:
         if found:
             # "amphenol pm25 vs kaiwei hp": a part of a comparison naming no identifier
             # names its product by vendor, kind or series
-            for segment in _COMPARED.split(question)[0 if _COMPARED.search(question) else 1:]:
+            for segment in _segments(question):
                 if not self._by_identifier(segment)[0]:
                     named = self._by_hint(segment)
                     if len(named) == 1 and named[0] not in found:
                         found = [*found, named[0]]
             return Resolution(tuple(found), (), "question")
+        if len(_segments(question)) > 1:
+            # "the kaiwei m23, the phoenix m12 and the amphenol pm25": each part names one
+            named: list[str] = []
+            for segment in _segments(question):
+                one = self._by_hint(segment)
+                if len(one) == 1 and one[0] not in named:
+                    named.append(one[0])
+            if len(named) >= 2:
+                return Resolution(tuple(named), (), "question")
         hinted = self._by_hint(question)
         if hinted:
             return Resolution(tuple(hinted), (), "hint")
@@ -360,6 +369,13 @@ class ProductResolver:
 
 
 _COMPARED = re.compile(r"\b(?:vs\.?|versus|compared\s+(?:to|with)|against|or|and)\b", re.IGNORECASE)
+
+
+def _segments(question: str) -> list[str]:
+    """The parts of a question that may each name a product: split at commas, slashes and
+    "vs", "versus", "compared to", "against", "or", "and" (one part when none)."""
+    parts = re.split(r",|\s/\s|" + _COMPARED.pattern, question, flags=re.IGNORECASE)
+    return [p for p in parts if p and p.strip()]
 
 
 def _shape(text: str) -> str:

@@ -135,7 +135,7 @@ def asked_marks(question: str) -> tuple[str, ...]:
         return ()
     marks = [m for m in vocab.approval_marks if f" {word_key(m)} " in key]
     for group, members in vocab.approval_groups.items():
-        if f" {group} " in key and group not in {word_key(m) for m in marks}:
+        if f" {group} " in key:  # "UL": also cULus, cURus (the family's marks)
             marks += [m for m in members if m not in marks]
     return tuple(dict.fromkeys(marks))
 
