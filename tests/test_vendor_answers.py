@@ -210,3 +210,17 @@ def test_checks_read_approval_families_lists_and_altitudes(vendor_assistant, que
 def test_a_comparison_of_three_products_named_by_vendor_and_kind(vendor_assistant):
     answer = vendor_assistant.ask("hottest ambient of the hager mcb / abb breaker")
     assert answer.kind == "compare" and set(answer.products) == {"MCN116", "2CDS251001R0164"}, answer.answer
+
+
+@pytest.mark.parametrize("question, answered", [
+    ("UL file number of the finder 95.05 socket", None),      # the approvals list gives no file number
+    ("UL use group B rating of the A2C 2.5", None),
+    ("UL file number of the AK950", "E77054"),
+    ("UL rating of the GST18i3", "600 V, 20 A"),               # cULus, not "Flammability class (UL 94)"
+])
+def test_what_an_approvals_list_does_not_give_is_not_answered_from_it(vendor_assistant, question, answered):
+    answer = vendor_assistant.ask(question)
+    if answered is None:
+        assert answer.kind == "not_found" and not answer.facts, answer.answer
+    else:
+        assert answer.kind == "spec" and answered in answer.answer, answer.answer

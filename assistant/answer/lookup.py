@@ -14,7 +14,7 @@ from ..vocabulary import vocabulary, word_key
 from . import passage, refusal
 from ..ingest.values import canonical_unit, parse_all
 from .matching import Candidate, best_rows, enough, fact, is_note, shown
-from .retrieval import coverage
+from .retrieval import coverage, expand
 
 if TYPE_CHECKING:
     from .assistant import Assistant
@@ -45,6 +45,8 @@ def answer(engine: "Assistant", question: str, items: list[str], intent: "Intent
         best_cov = 0.0
         for item in items:
             rows = feature_rows(engine, item, intent)
+            if rows and not _answers_beyond_marks(rows, intent):
+                rows = []  # "UL file number": the approvals list names no file number
             row_cov = max((coverage(qterms, set(c.all_terms)) for c in rows), default=0.0)
             # a row the question describes better than its feature word does ("which
             # distributor with 3 locking levers", "what temp can the insulating parts take")
@@ -211,6 +213,31 @@ def _states_value(text: str, intent: "Intent") -> bool:
         return True
     found = {vocab.dimension(q.unit) for q in parse_all(text) if q.unit}
     return bool(found & dimensions) or ("area" in dimensions and bool(found & {"awg", "kcmil"}))
+
+
+_RATING_WORDS = {"rate", "rating", "ratings", "approval", "approvals", "approved", "value", "data", "mark",
+                 "marks", "list", "listed", "certified", "certification", "certificate", "certificates",
+                 "issue", "issued", "issuer", "holds", "holder", "lab", "laboratory", "body", "who"}
+
+
+def _answers_beyond_marks(rows: list[Candidate], intent: "Intent") -> bool:
+    """Whether rows found for the approvals a question names answer what else it asks:
+    "UL file number" or "UL use group B rating" ask more than the approval list gives
+    (a row must hold one of those other terms); a question naming only the approval, or
+    another feature too, is answered."""
+    from .retrieval import stem
+
+    if any(h.feature != "approvals" for h in intent.features):
+        return True
+    vocab = vocabulary()
+    marks = {stem(w) for m in vocab.approval_marks for w in word_key(m).split()}
+    marks |= {stem(w) for g in vocab.approval_groups for w in g.split()}
+    plain = {stem(w) for w in _RATING_WORDS}
+    other = [t for t in intent.qterms if t not in marks and t not in plain]
+    if not other:
+        return True
+    said = set().union(*(c.all_terms for c in rows))
+    return any(expand(t) & said for t in other)
 
 
 _OF_SOMETHING = ("order_number", "type_designation", "gtin")
