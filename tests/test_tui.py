@@ -3,10 +3,12 @@ products on the multi-vendor corpus (``vendor_assistant``, tests/conftest.py) (P
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import threading
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from textual.command import CommandList, CommandPalette
@@ -14,13 +16,14 @@ from textual.fuzzy import Matcher
 from textual.widgets import DataTable, Input, OptionList, Static
 
 from assistant.answer.assistant import Assistant
-from assistant.records import Answer, Citation, ContextLine
+from assistant.records import Answer, Citation, ContextLine, Fact
 from assistant.tui.app import DatasheetApp, make_app
 from assistant.tui.commands import highlight
 from assistant.tui.screens.help import HelpScreen
 from assistant.tui.screens.spec_table import COLUMNS, SpecTableScreen
 from assistant.vocabulary import vocabulary
 from assistant.tui.widgets.conversation import Conversation, Exchange
+from assistant.tui.widgets.filter_table import FilterTable, doesnt_say
 from assistant.tui.widgets.question_input import QuestionInput
 from assistant.tui.widgets.source import ContextRow, SourcePane
 
@@ -370,6 +373,210 @@ async def test_answer_naming_many_products_keeps_its_header_short(vendor_assista
         conversation.show_answer(1, replace(answer, products=answer.products[:4]))  # one more: named
         await pilot.pause()
         assert text_of(exchange, "state") == "products that match · " + ", ".join(p.name for p in products[:4])
+
+
+FILTER_BANK = Path(__file__).parent / "questions" / "filter.jsonl"
+
+
+def bank_question(id_: str) -> dict:
+    """A question of the shipped filter bank by its id."""
+    return next(q for q in map(json.loads, FILTER_BANK.read_text(encoding="utf-8").splitlines()) if q["id"] == id_)
+
+
+def items_of(assistant: Assistant, identifiers: list[str]) -> set[str]:
+    """The items of the products the bank names by any of their identifiers."""
+    products = assistant.products()
+    return {next(p.item for p in products if i == p.item or i in p.identifiers) for i in identifiers}
+
+
+def cited_numbers(app: DatasheetApp) -> list[int]:
+    return [n for n, _, cited in passage_lines(app) if cited]
+
+
+async def open_table(pilot) -> FilterTable:
+    """Focus the selected filter answer's table the keyboard way: the conversation, then
+    Enter on the answer."""
+    app = pilot.app
+    app.query_one(Conversation).focus()
+    await pilot.press("enter")
+    await pilot.pause()
+    table = app.query_one(Conversation).selected.table
+    assert table is not None and table.has_focus
+    return table
+
+
+@pytest.mark.parametrize("id_", ["F037", "F009"])
+async def test_filter_answer_lists_its_products_in_a_table(vendor_assistant: Assistant, id_):
+    """A catalogue question of the shipped bank: its matching products are the table's rows
+    (name, kind, value as printed, source), the products whose sheets don't say are listed
+    apart below it, and all of it fits 80×24."""
+    question = bank_question(id_)
+    products = {p.item: p for p in vendor_assistant.products()}
+    app = make_app(assistant=vendor_assistant)
+    async with app.run_test(size=(80, 24)) as pilot:
+        exchange = await ask(pilot, question["question"])
+        answer = exchange.answer
+        assert answer.kind == "filter"
+        table = exchange.table
+        assert table is not None
+        rows = table.rows_shown
+        assert {r.item for r in rows} == items_of(vendor_assistant, question["products"])
+        assert [r.item for r in rows] == list(answer.products)  # best first, as answered
+        assert table.row_count == len(rows)
+        for n, row in enumerate(rows):
+            product = products[row.item]
+            assert (row.name, row.kind) == (product.name, product.kind)
+            facts = [f.value for f in answer.facts if f.product == row.item]
+            assert facts and all(value in row.value for value in facts), "the deciding values as printed"
+            first = next(c for c in answer.citations if c.product == row.item)
+            assert row.citation == first
+            shown = [str(cell) for cell in table.get_row_at(n)]
+            assert shown[0].split("\n")[-1].endswith(row.item)  # the item is never cut
+            assert shown[3].startswith(f"L{first.line_start}") and Path(first.source).name[:8] in shown[3]
+            for cell, column in zip(shown, table.ordered_columns):
+                assert all(len(line) <= column.width for line in cell.split("\n"))
+        assert text_of(exchange, "state") == f"products that match · {answer.headline}"
+        assert "satisfy" in text_of(exchange, "body") and products[rows[0].item].name not in text_of(exchange, "body")
+
+        # the products whose sheets don't say: apart, below the table, none of them a row
+        unknown = items_of(vendor_assistant, question["doesnt_say"])
+        assert {item for item, _ in doesnt_say(answer, products)[0]} == unknown
+        apart = exchange.query_one(".doesnt-say", Static)
+        assert apart.display and apart.region.y >= table.region.bottom
+        said = str(apart.content)
+        assert all(products[item].name in said for item in unknown)
+        assert not any(products[r.item].name in said for r in rows)
+        assert not unknown & {r.item for r in rows}
+
+        # 80×24: nothing sticks out sideways
+        conversation = app.query_one(Conversation)
+        assert conversation.max_scroll_x == 0 and table.max_scroll_x == 0
+        assert table.region.right <= exchange.region.right
+        assert app.query_one(QuestionInput).region.bottom <= 23
+
+
+async def test_filter_table_row_shows_its_source_and_opens_its_spec_table(vendor_assistant: Assistant):
+    """↑/↓ (or a click) on a product shows its cited line in the source pane; Enter (or a
+    second click) on it opens that product's spec table at the cited row."""
+    question = bank_question("F037")  # which products are IP67
+    app = make_app(assistant=vendor_assistant)
+    async with app.run_test(size=(80, 24)) as pilot:
+        exchange = await ask(pilot, question["question"])
+        table = await open_table(pilot)
+        rows = table.rows_shown
+        pane = app.query_one(SourcePane)
+        assert pane.citation == rows[0].citation
+        assert cited_numbers(app) == list(range(rows[0].citation.line_start, rows[0].citation.line_end + 1))
+
+        await pilot.press("down")
+        await pilot.pause()
+        second = rows[1].citation
+        assert pane.citation == second and second.product == rows[1].item
+        assert cited_numbers(app) == list(range(second.line_start, second.line_end + 1))
+        assert any("IP67" in text for _, text, cited in passage_lines(app) if cited)
+
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SpecTableScreen)
+        assert screen.table.product.item == rows[1].item
+        at = screen.shown[screen.query_one(DataTable).cursor_row]
+        assert (at.citation.source, at.citation.line_start) == (second.source, second.line_start)
+        assert at.cells[1] == "IP rating"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is not screen and table.has_focus
+
+        # the mouse: a click on a row shows its source, a second click opens it
+        third = rows[2]
+        y = 1 + sum(table.rows[r.item].height for r in rows[:2])  # below the header and two rows
+        await pilot.click(table, offset=(3, y))
+        await pilot.pause()
+        assert pane.citation == third.citation
+        assert cited_numbers(app) == list(range(third.citation.line_start, third.citation.line_end + 1))
+        assert not isinstance(app.screen, SpecTableScreen)
+        await pilot.click(table, offset=(3, y))
+        await pilot.pause()
+        assert isinstance(app.screen, SpecTableScreen) and app.screen.table.product.item == third.item
+
+
+async def test_filter_table_of_an_earlier_answer_brings_its_sources_back(vendor_assistant: Assistant):
+    """Picking a product in an earlier filter answer's table makes that answer the
+    selected one again, its sources at that product."""
+    app = make_app(assistant=vendor_assistant)
+    async with app.run_test(size=(100, 40)) as pilot:
+        first = await ask(pilot, bank_question("F037")["question"])
+        await ask(pilot, "strip length 2002-1204")
+        pane = app.query_one(SourcePane)
+        assert pane.answer is not first.answer
+        table = first.table
+        table.focus()
+        await pilot.press("down")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.query_one(Conversation).selected is first
+        assert pane.answer is first.answer and pane.citation == table.rows_shown[1].citation
+
+
+async def test_filter_table_shows_datasheet_text_literally(vendor_assistant: Assistant):
+    """Values and quotes in the table come from datasheets: markup stays characters."""
+    products = vendor_assistant.products()
+    item = products[0].item
+    nasty = "[bold]IP67[/bold] [@click=app.quit]x"
+    citation = Citation(item, "corpus/[red]x.txt", "Data", 5, 5, nasty)
+    answer = Answer("which [b]?", "filter", f"Products that satisfy IP67: {products[0].name} ({nasty}).", (item,),
+                    headline="1 of 14 products", facts=(Fact(item, "IP", nasty, "Data", "corpus/[red]x.txt", 5),),
+                    citations=(citation,))
+    app = make_app(assistant=vendor_assistant)
+    async with app.run_test(size=(80, 24)) as pilot:
+        conversation = app.query_one(Conversation)
+        exchange = conversation.add(1, answer.question)
+        await pilot.pause()
+        conversation.show_answer(1, answer)
+        await pilot.pause()
+        table = exchange.table
+        assert table.rows_shown[0].value == nasty
+        assert str(table.get_row_at(0)[2]).replace("\n", " ") == nasty
+        assert text_of(exchange, "body") == "Products that satisfy IP67"
+        assert not exchange.query_one(".doesnt-say").display
+        await pilot.click(table, offset=(3, 1))
+        await pilot.pause()
+        assert app.is_running
+
+
+async def test_ctrl_t_opens_the_spec_table_at_the_cited_row(assistant: Assistant):
+    app = make_app(assistant=assistant)
+    async with app.run_test(size=(80, 24)) as pilot:
+        exchange = await ask(pilot, "strip length 770 plug")
+        cited = app.query_one(SourcePane).citation
+        assert cited is not None and cited.product == "770-1252/076-000"
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SpecTableScreen)
+        table = screen.query_one(DataTable)
+        at = screen.shown[table.cursor_row]
+        assert table.cursor_row > 0 and at.citation.line_start == cited.line_start
+        assert at.cells[0] == "Strip length"
+        assert [n for n, _, c in passage_lines(app, screen) if c] == [cited.line_start]
+        top = sum(row.height for row in table.ordered_rows[:table.cursor_row])  # lines above the row
+        assert table.scroll_y <= top < table.scroll_y + table.scrollable_content_region.height - 1, "in view"
+
+
+async def test_welcome_lists_every_datasheet_of_a_catalogue(vendor_assistant: Assistant):
+    """14 datasheets at 80×24: the welcome counts them and scrolls to the last."""
+    products = vendor_assistant.products()
+    app = make_app(assistant=vendor_assistant)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        welcome = app.query_one("#welcome")
+        text = str(app.query_one("#welcome-text", Static).content)
+        assert f"{len(products)} datasheets" in text and all(p.name in text for p in products)
+        assert welcome.max_scroll_y > 0
+        assert welcome.region.bottom <= app.query_one(SourcePane).region.y
+        welcome.scroll_end(animate=False)
+        await pilot.pause()
+        assert welcome.scroll_y == welcome.max_scroll_y
 
 
 async def test_help_and_copy(assistant: Assistant):

@@ -14,7 +14,7 @@ from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Header, Input, ProgressBar, Static
 
 from ..index import indexing, store
@@ -27,7 +27,8 @@ from .messages import Answered, AssistantFailed, AssistantReady, IndexProgress, 
 from .screens.help import HelpScreen
 from .screens.spec_table import SpecTableScreen
 from .text import literal, printable
-from .widgets.conversation import Conversation
+from .widgets.conversation import Conversation, Exchange
+from .widgets.filter_table import FilterTable
 from .widgets.question_input import QuestionInput
 from .widgets.source import SourcePane
 
@@ -71,8 +72,9 @@ class DatasheetApp(App[None]):
         yield Header()
         with Horizontal(id="body"):
             with Vertical(id="chat"):
-                yield Static(literal("Ask a question about a datasheet, e.g. “strip length 2002-1204”."),
-                             id="welcome")
+                with VerticalScroll(id="welcome"):  # a catalogue's datasheets scroll
+                    yield Static(literal("Ask a question about a datasheet, e.g. “strip length 2002-1204”."),
+                                 id="welcome-text")
                 yield Conversation(id="conversation")
             yield SourcePane(id="source")
         with Horizontal(id="status"):
@@ -156,9 +158,11 @@ class DatasheetApp(App[None]):
         self.query_one("#status").display = False
         products = assistant.products()
         self.sub_title = f"{len(products)} datasheet{'s' if len(products) != 1 else ''}"
-        self.query_one("#welcome", Static).update(welcome(products))
+        self.query_one("#welcome-text", Static).update(welcome(products))
         names = {p.item: p.name for p in products}  # answers name products by item
-        self.query_one(Conversation).names = names
+        conversation = self.query_one(Conversation)
+        conversation.names = names
+        conversation.products = {p.item: p for p in products}
         self.query_one(SourcePane).names = names
         for text in getattr(assistant, "notices", ()):  # e.g. the index's corpus folder is gone
             self.notify(text, title="Index", severity="warning", timeout=20, markup=False)
@@ -231,7 +235,26 @@ class DatasheetApp(App[None]):
         self.query_one(Conversation).show_answer(message.number, message.answer)
 
     def on_conversation_answer_selected(self, message: Conversation.AnswerSelected) -> None:
-        self.query_one(SourcePane).show(message.answer)
+        self.query_one(SourcePane).show(message.answer, message.product)
+
+    def on_filter_table_picked(self, message: FilterTable.Picked) -> None:
+        """A filter table's row: its exchange becomes the selected answer and the row's
+        citation is shown; Enter (or a click) on the row whose lines are shown opens its
+        product's spec table at the cited row."""
+        exchange = next((a for a in message.table.ancestors if isinstance(a, Exchange)), None)
+        conversation = self.query_one(Conversation)
+        pane = self.query_one(SourcePane)
+        if exchange is None or exchange.answer is None:
+            return
+        if conversation.selected is not exchange:
+            conversation.select_exchange(exchange)  # its sources follow, at this row
+            return
+        item = message.row.item
+        shown = pane.citation
+        if message.open and pane.answer is exchange.answer and shown is not None and shown.product == item:
+            self.show_spec_table(item, shown)
+        else:
+            pane.show_product(item)
 
     # ------------------------------------------------------------ actions
 
@@ -243,13 +266,14 @@ class DatasheetApp(App[None]):
                 return answer.products[0]
         return None
 
-    def show_spec_table(self, item: str) -> None:
-        """Push the spec table screen of an item number (a notification while loading)."""
+    def show_spec_table(self, item: str, cited: Citation | None = None) -> None:
+        """Push the spec table screen of an item number (a notification while loading),
+        its cursor on the row of the ``cited`` lines when there is one."""
         if self.assistant is None:
             self.notify("The index is still loading.", severity="warning", markup=False)
             return
         try:
-            screen = SpecTableScreen(self.assistant, item)
+            screen = SpecTableScreen(self.assistant, item, cited)
         except KeyError:
             self.notify(f"No spec table for {item}.", severity="warning", markup=False)
             return
@@ -258,6 +282,10 @@ class DatasheetApp(App[None]):
     def action_spec_table(self) -> None:
         if self.assistant is None:
             self.notify("The index is still loading.", severity="warning", markup=False)
+            return
+        cited = self.query_one(SourcePane).citation  # the row just cited, if any
+        if cited is not None and cited.product:
+            self.show_spec_table(cited.product, cited)
             return
         item = self.conversation_product()
         products = self.assistant.products()
@@ -288,7 +316,8 @@ def welcome(products: list[Product]) -> Content:
     parts: list[str | Content | tuple[str, str]] = [
         ("Ask a question about a datasheet", "bold"), ", e.g. “strip length 2002-1204”, "
         "“does 2.5 mm² fine-stranded with a ferrule fit the 770 plug?”. Every answer cites "
-        "its datasheet lines. F1 for help.\n\nDatasheets:"]
+        f"its datasheet lines. F1 for help.\n\n{len(products)} datasheet{'s' if len(products) != 1 else ''} "
+        "(ctrl+p to open one's spec table):"]
     for product in products:
         about = " · ".join(v for v in (product.title, product.family, product.kind) if v and v != product.item)
         parts += ["\n  ", (printable(product.name), "bold $text-accent"), "  ", literal(about)]

@@ -9,9 +9,9 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-INTRO = ("Every answer is a value read from a datasheet's spec table or a quoted passage, "
-         "always with its source, or “the datasheets don't say”. Follow-ups (“and for the "
-         "770 plug?”) keep or switch the conversation's product.")
+INTRO = ("Every answer is a value from a datasheet's spec table or a quoted passage, with its "
+         "source, or “the datasheets don't say”. Follow-ups (“and for the 770 plug?”) keep or "
+         "switch the product.")
 
 KEYS = (
     ("enter", "ask the question"),
@@ -19,8 +19,9 @@ KEYS = (
     ("tab shift+tab", "next / previous pane"),
     ("↑ ↓", "conversation: pick an answer, see its sources"),
     ("↑ ↓", "sources: pick a citation (▌ marks cited lines)"),
+    ("↑ ↓ enter", "a filter answer's products: cited line / spec table"),
     ("c", "copy the selected answer / citation"),
-    ("ctrl+t", "spec table of the conversation's product"),
+    ("ctrl+t", "spec table, at the row just cited"),
     ("ctrl+n", "new conversation"),
     ("ctrl+p", "command palette: spec tables, actions, theme"),
     ("f1", "this help"),

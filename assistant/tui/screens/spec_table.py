@@ -95,8 +95,19 @@ def product_header(product: Product) -> Content:
         "  ", literal(product.source, "$text-muted"), strip_control_codes=False)
 
 
+def cited_entry(entries_: list[Entry], cited: Citation) -> int | None:
+    """The index of the entry a citation quotes: the one starting on its first line, else
+    the first whose lines overlap it (same datasheet); None when none does (a passage)."""
+    same = [(n, e.citation) for n, e in enumerate(entries_) if e.citation.source == cited.source]
+    exact = [n for n, c in same if c.line_start == cited.line_start]
+    if exact:
+        return exact[0]
+    return next((n for n, c in same if c.line_start <= cited.line_end and cited.line_start <= c.line_end), None)
+
+
 class SpecTableScreen(Screen[None]):
-    """A product's whole spec table; the highlighted row's source lines below it."""
+    """A product's whole spec table; the highlighted row's source lines below it. Given
+    the ``cited`` lines of an answer, the cursor starts on their row."""
 
     CSS_PATH = "spec_table.tcss"
     AUTO_FOCUS = "#filter"
@@ -105,11 +116,12 @@ class SpecTableScreen(Screen[None]):
         Binding("ctrl+f", "focus_filter", "Filter"),
     ]
 
-    def __init__(self, assistant: Assistant, item: str) -> None:
+    def __init__(self, assistant: Assistant, item: str, cited: Citation | None = None) -> None:
         super().__init__()
         self.assistant = assistant
         self.table = assistant.spec_table(item)
         self.entries = entries(self.table, assistant)
+        self.start_row = cited_entry(self.entries, cited) if cited is not None else None
         self.shown: list[Entry] = []
         self._laid_out_for = 0  # the screen width the column widths were set for
 
@@ -126,6 +138,19 @@ class SpecTableScreen(Screen[None]):
     def on_mount(self) -> None:
         self.title = f"Spec table · {printable(self.table.product.name)}"
         self.refill("")
+        if self.start_row:
+            table = self.query_one(DataTable)
+            table.move_cursor(row=self.start_row, animate=False)
+            self.show_source(self.start_row)
+            self.call_after_refresh(self._center_cursor)  # once the table has its size
+
+    def _center_cursor(self) -> None:
+        """Scroll the cursor's row to the middle of the table (the cited row among its
+        neighbours)."""
+        table = self.query_one(DataTable)
+        above = sum(row.height for row in table.ordered_rows[:table.cursor_row])
+        visible = table.scrollable_content_region.height - table.header_height
+        table.scroll_to(y=max(above - (visible - 1) // 2, 0), animate=False)
 
     def on_resize(self) -> None:
         if self.app.size.width != self._laid_out_for:

@@ -10,8 +10,9 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import ListItem, ListView, Static
 
-from ...records import Answer
+from ...records import Answer, Product
 from ..text import answer_text, literal
+from .filter_table import DOESNT_SAY, FilterTable, doesnt_say, filter_rows
 
 KIND_LABELS = {
     "spec": "from the spec table",
@@ -40,7 +41,9 @@ class Exchange(ListItem):
     """A question and, once it arrives, its answer.
 
     The answer's kind sets a class (``-spec``, ``-not_found`` …) and a check's verdict
-    another (``-yes``/``-no``/``-conditional``), so the stylesheet can set them apart.
+    another (``-yes``/``-no``/``-conditional``), so the stylesheet can set them apart. A
+    ``filter`` answer shows what it asked for, its products in a :class:`FilterTable` and,
+    apart below it, the products whose sheets don't say.
     """
 
     def __init__(self, number: int, question: str) -> None:
@@ -49,6 +52,7 @@ class Exchange(ListItem):
         self.question = question
         self.answer: Answer | None = None
         self.names: Mapping[str, str] = {}  # item → product name, for the answer's products
+        self.products: Mapping[str, Product] = {}  # item → product (a filter table's rows)
         self._state = "thinking…"
         self._mounted = False  # answers may arrive before the children are composed
 
@@ -57,6 +61,7 @@ class Exchange(ListItem):
         yield Static(literal(self._state), classes="state")
         yield Static(classes="headline")
         yield Static(classes="body")
+        yield Static(classes="doesnt-say")
         yield Static(classes="sources")
 
     def on_mount(self) -> None:
@@ -70,13 +75,17 @@ class Exchange(ListItem):
         if self._mounted:
             self.query_one(".state", Static).update(literal(why))
 
-    def show(self, answer: Answer, names: Mapping[str, str] | None = None) -> None:
+    def show(self, answer: Answer, names: Mapping[str, str] | None = None,
+             products: Mapping[str, Product] | None = None) -> None:
         """Render the answer: its kind and products (by ``names``, item → ``WAGO
         2002-1204``; else as the answer names them), the decisive value, the text, the
-        source count."""
+        source count; a filter answer's products as a table (``products``: item →
+        :class:`Product`, for their names and kinds)."""
         self.answer = answer
         if names is not None:
             self.names = names
+        if products is not None:
+            self.products = products
         if not self._mounted:
             return
         self.remove_class("-pending")
@@ -85,6 +94,8 @@ class Exchange(ListItem):
             self.add_class(VERDICT_CLASSES[answer.verdict])
         label = KIND_LABELS.get(answer.kind, answer.kind)
         products = products_label(answer.products, self.names)
+        if answer.kind == "filter" and answer.headline:
+            products = answer.headline  # the table names them: "3 of 14 products"
         self.query_one(".state", Static).update(literal(f"{label}" + (f" · {products}" if products else "")))
         headline = self.query_one(".headline", Static)
         if answer.headline and answer.kind in ("spec", "check", "compare"):
@@ -92,6 +103,9 @@ class Exchange(ListItem):
         else:
             headline.display = False
         self.query_one(".body", Static).update(literal(answer.answer))
+        self.query_one(".doesnt-say", Static).display = False
+        if answer.kind == "filter":
+            self._show_filter(answer)
         sources = self.query_one(".sources", Static)
         if answer.citations:
             n = len(answer.citations)
@@ -102,27 +116,73 @@ class Exchange(ListItem):
         else:
             sources.display = False
 
+    def _show_filter(self, answer: Answer) -> None:
+        """The filter answer's lead (what it looked for), its products as a table, then the
+        products whose sheets don't say, apart and muted. The text stays whole where it is
+        not worded as the filter module words it."""
+        for table in self.query(FilterTable):
+            table.remove()
+        lead = filter_lead(answer, self.names)
+        if lead is not None:
+            self.query_one(".body", Static).update(literal(lead))
+        rows = filter_rows(answer, self.products)
+        if rows:
+            self.mount(FilterTable(rows, classes="products"), after=self.query_one(".body"))
+        unknown, more = doesnt_say(answer, self.products)
+        if unknown:
+            by_why: dict[str, list[str]] = {}  # one reason stated once for all its products
+            for item, why in unknown:
+                by_why.setdefault(why, []).append(self.names.get(item, item))
+            named = "; ".join(", ".join(names) + (f" ({why})" if why else "") for why, names in by_why.items())
+            shown = self.query_one(".doesnt-say", Static)
+            shown.update(literal(f"Sheets don't say ({len(unknown)}{'+' if more else ''}), not listed: {named}"
+                                 + (", and others" if more else "")))
+            shown.display = True
+
+    @property
+    def table(self) -> FilterTable | None:
+        """A filter answer's table of products (None for other answers)."""
+        tables = self.query(FilterTable)
+        return tables.first() if tables else None
+
     def copy_text(self) -> str:
         """What "copy answer" puts on the clipboard."""
         return answer_text(self.answer) if self.answer else self.question
 
 
-class Conversation(ListView):
+def filter_lead(answer: Answer, names: Mapping[str, str]) -> str | None:
+    """What a filter answer's text says it looked for, without the products the table and
+    the doesn't-say line show: ``Products that satisfy IP67``, ``None of the products
+    satisfies rated current = 63 A.``; None when the text is not worded so."""
+    text = answer.answer
+    if answer.products:
+        first = names.get(answer.products[0], answer.products[0])
+        at = text.find(f": {first}")
+        return text[:at] if at > 0 else None
+    at = text.find(DOESNT_SAY)
+    return text[:at] if at > 0 else text
+
+
+class Conversation(ListView, can_focus_children=True):
     """The list of exchanges; the highlighted one is the selected answer. ``names`` (item →
-    ``Product.name``, set by the app) names the products in the answers' headers."""
+    ``Product.name``) names the products in the answers' headers, ``products`` (item →
+    :class:`Product`) fills filter tables; the app sets both. A filter answer's table is
+    focusable (tab, or Enter on its exchange)."""
 
     BINDINGS = [Binding("c", "copy_answer", "Copy answer")]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.names: Mapping[str, str] = {}
+        self.products: Mapping[str, Product] = {}
 
     class AnswerSelected(Message):
-        """The selected exchange changed (``answer`` is None while it is pending)."""
+        """The selected exchange changed (``answer`` is None while it is pending);
+        ``product`` is the item under a filter table's cursor, whose citation to show."""
 
-        def __init__(self, answer: Answer | None) -> None:
+        def __init__(self, answer: Answer | None, product: str | None = None) -> None:
             super().__init__()
-            self.answer = answer
+            self.answer, self.product = answer, product
 
     def add(self, number: int, question: str) -> Exchange:
         """Append a pending exchange and select it."""
@@ -146,14 +206,30 @@ class Conversation(ListView):
         exchange = self.exchange(number)
         if exchange is None:
             return
-        exchange.show(answer, self.names)
+        exchange.show(answer, self.names, self.products)
         if exchange is self.selected:
             self.post_message(self.AnswerSelected(answer))
+
+    def select_exchange(self, exchange: Exchange) -> None:
+        """Make ``exchange`` the selected one (its sources are then shown)."""
+        children = list(self.query_children(Exchange))
+        if exchange in children and self.index != children.index(exchange):
+            self.index = children.index(exchange)
 
     def _on_list_view_highlighted(self, event: ListView.Highlighted) -> None:
         if event.list_view is self:
             item = event.item
-            self.post_message(self.AnswerSelected(item.answer if isinstance(item, Exchange) else None))
+            if isinstance(item, Exchange):
+                table = item.table
+                current = table.current if table is not None else None
+                self.post_message(self.AnswerSelected(item.answer, current.item if current else None))
+            else:
+                self.post_message(self.AnswerSelected(None))
+
+    def _on_list_view_selected(self, event: ListView.Selected) -> None:
+        """Enter on a filter answer goes into its table of products."""
+        if event.list_view is self and isinstance(event.item, Exchange) and event.item.table is not None:
+            event.item.table.focus()
 
     def action_copy_answer(self) -> None:
         exchange = self.selected

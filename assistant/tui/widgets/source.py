@@ -92,6 +92,7 @@ class SourcePane(Vertical):
         self.context: ContextLookup | None = None
         self.names: ProductNames = {}
         self.citations: tuple[Citation, ...] = ()
+        self.answer: Answer | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(literal("Sources"), classes="title")
@@ -101,8 +102,10 @@ class SourcePane(Vertical):
     def on_mount(self) -> None:
         self.show(None)
 
-    def show(self, answer: Answer | None) -> None:
-        """Show the citations of ``answer`` (None: nothing selected or still pending)."""
+    def show(self, answer: Answer | None, product: str | None = None) -> None:
+        """Show the citations of ``answer`` (None: nothing selected or still pending), the
+        first of ``product``'s highlighted when given (a filter table's row), else the first."""
+        self.answer = answer
         title = self.query_one(".title", Static)
         options = self.query_one(OptionList)
         self.remove_class("-related")
@@ -124,10 +127,18 @@ class SourcePane(Vertical):
         options.display = bool(self.citations)
         if self.citations:
             options.highlighted = 0
+            if product is not None:
+                self.show_product(product)
         else:
             hint = "Ask a question; the cited datasheet lines appear here." if answer is None \
                 else "This answer cites no datasheet lines."
             self.query_one(SourceView).show(None, [], hint)
+
+    def show_product(self, item: str) -> None:
+        """Highlight the first citation of product ``item`` (its lines are then shown)."""
+        index = next((n for n, c in enumerate(self.citations) if c.product == item), None)
+        if index is not None:
+            self.query_one(OptionList).highlighted = index
 
     @property
     def citation(self) -> Citation | None:
