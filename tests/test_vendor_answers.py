@@ -109,8 +109,9 @@ def test_the_row_the_question_asks_for(vendor_assistant, question, cited):
     ("weight of the PM252PECC", "spec", "12g"),
     ("16 awg in the PM252PECP?", "check", "AWG16"),
     # an accessory or mating connector: its own line in the sheet that lists it
-    ("what does the 099.02.0.024.98 module do", "spec", "Coil indication and EMC suppression module"),
-    ("what cable OD does the HP-09S1N8A2S00 mating connector take", "spec", "6.0 … 10.0mm cable"),
+    ("what does the 099.02.0.024.98 module do", "passage", "Coil indication and EMC suppression module"),
+    ("what cable OD does the HP-09S1N8A2S00 mating connector take", "passage", "6.0 … 10.0mm cable"),
+    ("how many poles does the 770-1242/076-000 have", "passage", "2-pole"),
     ("what is the 210-719", "passage", "Operating tool; Blade: 2.5 x 0.4 mm"),
 ])
 def test_parts_printed_in_another_products_sheet(vendor_assistant, question, kind, printed):
@@ -123,6 +124,7 @@ def test_parts_printed_in_another_products_sheet(vendor_assistant, question, kin
     "rated current of the PM252PECC",  # the kit's 25 A is not printed for the part
     "rated current of the 770-101",    # a locking lever: the plug's 25 A is not its
     "strip length of the 770-382",     # an operating tool among others
+    "what wire goes on the chassis part PM252PECC",  # the kit line alone does not say
 ])
 def test_a_part_is_never_given_its_products_values(vendor_assistant, question):
     answer = vendor_assistant.ask(question)

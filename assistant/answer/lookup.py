@@ -94,7 +94,8 @@ def answer(engine: "Assistant", question: str, items: list[str], intent: "Intent
         if covering:
             return passage.answer(question, covering)
         return refusal.not_found(question, tuple(items), [p[0] for p in paras[:3]])
-    spec = {item: best_rows(engine.candidates.get(item, []), qterms, question_read) for item in items}
+    spec = {item: best_rows(without_negated(engine.candidates.get(item, []), question_read), qterms, question_read)
+            for item in items}
     spec_cov = max((cov for cov, _ in spec.values()), default=0.0)
 
     def answered() -> dict[str, list[Candidate]]:
@@ -132,7 +133,8 @@ def procedure(engine: "Assistant", question: str, items: list[str], intent: "Int
     paras = passage.procedure_passages(engine, question_read, items, intent.qterms)
     if paras:
         return passage.answer(question, paras, by_score=True)
-    spec = {item: best_rows(engine.candidates.get(item, []), intent.qterms, question_read) for item in items}
+    spec = {item: best_rows(without_negated(engine.candidates.get(item, []), question_read), intent.qterms,
+                            question_read) for item in items}
     full = {item: rows for item, (cov, rows) in spec.items() if cov >= 1.0 - 1e-9 and rows}
     if full and intent.qterms:
         return spec_answer(question, full, items)
@@ -322,14 +324,7 @@ def feature_rows(engine: "Assistant", item: str, intent: "Intent") -> list[Candi
             dimensions = {vocabulary().features[f].dimension for f in wanted}
             cands = [c for c in engine.candidates.get(item, []) if c.row is not None and names(c)
                      and any(vocabulary().dimension(q.unit) in dimensions for q in parse_all(c.value))]
-    for negated in re.findall(r"\b(?:no|without|w/o|excluding|not)\s+(?:an?\s+|the\s+)?([a-z]{3,})", question):
-        # "without packing": not the rows with (or including) it; "excluding packing" rows stay
-        def keeps(c: Candidate) -> bool:
-            label = c.label.lower()
-            if re.search(rf"\b(?:excluding|without|w/o|no)\s+{negated}", label):
-                return True
-            return negated not in label
-        cands = [c for c in cands if keeps(c)] or cands
+    cands = without_negated(cands, question) or cands
     for un, base in re.findall(r"\b((?:un|non)-?([a-z]{4,}))\b", question):
         # "and unmated?": not the row for the mated state ("IP67 (mated)")
         def says_base_only(c: Candidate) -> bool:
@@ -357,6 +352,21 @@ def feature_rows(engine: "Assistant", item: str, intent: "Intent") -> list[Candi
         return []
     _cov, rows = best_rows(cands, intent.qterms, intent.question)
     return rows or cands
+
+
+def without_negated(cands: list[Candidate], question: str) -> list[Candidate]:
+    """The candidates less those a negation in the question excludes: "without packing",
+    "w/o ferrule" → not the rows with (or including) it; rows saying "excluding packing"
+    or "without ferrule" stay. May be empty."""
+    for negated in re.findall(r"\b(?:no|without|w/o|excluding|not)\s+(?:an?\s+|the\s+)?([a-z]{3,})",
+                              question.lower()):
+        def keeps(c: Candidate) -> bool:
+            label = c.label.lower()
+            if re.search(rf"\b(?:excluding|without|w/o|no)\s+{negated}", label):
+                return True
+            return negated not in label
+        cands = [c for c in cands if keeps(c)]
+    return cands
 
 
 def _says_current(c: Candidate, kind: str) -> bool:

@@ -124,7 +124,9 @@ def answer(engine: "Assistant", question: str, code: str, printed: Printed,
         for start, end in sorted(spans, reverse=True):
             read = read[:start] + f" {printed.words} " + read[end:]
         answered = route(read, [printed.item])
-        if answered.kind in ("spec", "check", "passage") and answered.citations \
+        cited_lines = {(c.line_start, c.line_end) for c in answered.citations[:3]}
+        only_the_line = cited_lines <= {(line_citation.line_start, line_citation.line_end)}
+        if answered.kind in ("spec", "check", "passage") and answered.citations and not only_the_line \
                 and all(_names_part(c.quote, code, printed, table.product) for c in answered.citations[:3]):
             lead = f"{code} is the {printed.words} listed in the datasheet of {printed.item}. "
             return Answer(question, answered.kind, lead + answered.answer, answered.products,
@@ -160,8 +162,12 @@ def _line_answers(question: str, printed: Printed) -> bool:
         return bool(re.search(r"\b(?:what|which)\b.*\b(?:is|are|does|do)\b|\bwhat\s+for\b|\bdescri", question,
                               re.IGNORECASE))
     vocab = vocabulary()
-    dimensions = {vocab.features[h.feature].dimension for h in features if h.feature in vocab.features}
-    return any(vocab.dimension(q.unit) in dimensions for q in parse_all(printed.text) if q.unit)
+    named = [vocab.features[h.feature] for h in features if h.feature in vocab.features]
+    dimensions = {f.dimension for f in named}
+    if any(vocab.dimension(q.unit) in dimensions for q in parse_all(printed.text) if q.unit):
+        return True
+    line = f" {word_key(printed.text)} "  # "Socket; 2-pole; …" names the number of poles
+    return any(f" {w.rstrip('s')} " in line or f" {w} " in line for f in named for w in f.words + f.labels)
 
 
 def _line_citation(engine: "Assistant", printed: Printed) -> Citation:
