@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import sys
 import time
 from dataclasses import asdict
@@ -414,6 +415,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # "datasheet-assistant spec … | head": the reader stopped; say nothing more
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except (FileNotFoundError, NothingIndexed, DatasheetError, IndexError_, ValueError) as exc:
         print(f"datasheet-assistant: {exc}", file=sys.stderr)
         return EXIT_ERROR

@@ -226,3 +226,10 @@ def test_what_an_approvals_list_does_not_give_is_not_answered_from_it(vendor_ass
         assert answer.kind == "not_found" and not answer.facts, answer.answer
     else:
         assert answer.kind == "spec" and answered in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize("earlier", ["anything from Phoenix?", "which terminal blocks take 4 mm² fine-stranded?"])
+def test_a_catalogue_question_after_others_is_about_the_catalogue(vendor_assistant, earlier):
+    fresh = vendor_assistant.ask("which products are UL approved?")
+    after = vendor_assistant.ask("which products are UL approved?", [earlier])
+    assert after.kind == "filter" and set(after.products) == set(fresh.products)

@@ -238,9 +238,12 @@ class Assistant:
                                            tuple(items), (), "question"), items))
             return refusal.unknown_product(question, resolution.unknown, resolution.near)
         items = list(resolution.items)
-        if resolution.source in ("none", "hint"):  # issue 12: "which of our products …?" (filter.py)
+        if resolution.source in ("none", "hint", "history"):  # issue 12: "which of our products …?" (filter.py)
             from . import filter as catalogue
-            if catalogue.is_filter(question, history, hinted=resolution.source == "hint"):
+            # after a question about some products, one asking for products ("which
+            # products are UL approved?") is about the catalogue, not those products
+            asks_catalogue = resolution.source != "history" or catalogue.asks_for_products(question)
+            if asks_catalogue and catalogue.is_filter(question, history, hinted=resolution.source == "hint"):
                 return catalogue.answer(self, question, history)
         if not items:
             if len(self.tables) > SMALL_CORPUS:

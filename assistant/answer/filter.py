@@ -91,6 +91,12 @@ def _content_words(leftover: str) -> list[str]:
             and w not in _CATALOGUE_WORDS]
 
 
+def asks_for_products(question: str) -> bool:
+    """Whether a question asks for products of the catalogue ("which products are UL
+    approved?", "anything in IP67?") rather than about one named before ("is it …")."""
+    return _catalogue_cue(question) and not _THIS_ONE.search(question)
+
+
 def _catalogue_cue(question: str) -> bool:
     """Words that ask for products: ``which … products / ones / <kind>``, ``anything``,
     ``any <kind>``, ``do we have``, ``… products?``, ``show me``, ``list``."""
