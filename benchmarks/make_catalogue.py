@@ -3,8 +3,10 @@
     python benchmarks/make_catalogue.py N OUTDIR [--seed S] [--questions Q]
 
 Writes ``OUTDIR/corpus/`` (N datasheets, half PDF-extracted ``.txt`` terminal blocks derived
-from 2002-1204, half Markdown ``.md`` plugs derived from 770-1252/076-000) and
-``OUTDIR/answers.jsonl``, an answer key in the question-set format of
+from 2002-1204, half Markdown ``.md`` plugs derived from 770-1252/076-000),
+``OUTDIR/filters.jsonl`` (catalogue questions, "which products … ?", with the expected
+product sets computed from the generator's values) and ``OUTDIR/answers.jsonl``, an answer
+key in the question-set format of
 ``shared/eval/README.md`` (``id``, ``question``, ``kind``, ``products``, ``expect_all``,
 ``cite``), so ``datasheet-assistant eval OUTDIR/answers.jsonl --corpus OUTDIR/corpus`` scores
 the assistant at that size.
@@ -160,9 +162,55 @@ def questions(member: Member) -> list[dict]:
     ]
 
 
+def filter_questions(plan: list[Member]) -> list[dict]:
+    """Catalogue questions ("which … ?") with their expected product sets, computed from the
+    generator's own values: the varied rated current, strip length, width, weight and
+    colour of each member, the kind of its format (txt: terminal blocks derived from
+    2002-1204; md: plugs derived from 770-1252/076-000) and the base sheets' fixed facts
+    (2002-1204 is CSA approved, 770-1252/076-000 is IP20 and prints no CSA approval).
+
+    Expected sets follow the sheets: a strip length range holds every value in it; a
+    rating of 32 A is not asked (every terminal block also prints ``Rated current (2) 32
+    A``); ``products`` lists every member that satisfies the question."""
+    txt = [m for m in plan if m.fmt == "txt"]
+    md = [m for m in plan if m.fmt == "md"]
+
+    def strip(m: Member) -> tuple[float, float]:
+        return _strip_values(m.strip)
+
+    out: list[tuple[str, list[Member]]] = []
+    for current in sorted({m.current for m in plan} - {32}):
+        out.append((f"which products are rated {current} A", [m for m in plan if m.current == current]))
+    for low in (41, 57):
+        out.append((f"which products are rated {low} A or more", [m for m in plan if m.current >= low]))
+    out.append(("anything rated 16 A or less", [m for m in plan if m.current <= 16]))
+    for length in (8, 11, 13):
+        out.append((f"which products need {length} mm strip length",
+                    [m for m in plan if strip(m)[0] <= length <= strip(m)[1]]))
+    out.append(("which terminal blocks need more than 12 mm stripped",
+                [m for m in txt if strip(m)[1] > 12]))
+    for width in (5, 7):
+        out.append((f"which products are narrower than {width} mm", [m for m in plan if float(m.width) < width]))
+    out.append(("which plugs are wider than 20 mm", [m for m in md if float(m.width) > 20]))
+    out.append(("which plugs weigh less than 5 g", [m for m in md if float(m.weight) < 5]))
+    out.append(("terminal blocks heavier than 10 g", [m for m in txt if float(m.weight) > 10]))
+    for colour in ("blue", "orange", "black", "violet"):
+        out.append((f"which terminal blocks come in {colour}", [m for m in txt if m.colour == colour]))
+        out.append((f"{colour} plugs rated 25 A?", [m for m in md if m.colour == colour and m.current == 25]))
+    out.append(("which products are CSA approved", list(txt)))
+    out.append(("IP20 plugs rated 20 A or more", [m for m in md if m.current >= 20]))
+    out.append(("terminal blocks rated 41 A or more with 10 mm strip length",
+                [m for m in txt if m.current >= 41 and strip(m)[0] <= 10 <= strip(m)[1]]))
+    return [{"id": f"CF{k + 1:03d}", "question": question, "history": [], "kind": "filter",
+             "products": [m.item for m in expected], "expect_all": [], "cite": ""}
+            for k, (question, expected) in enumerate(out)]
+
+
 def make_catalogue(n: int, outdir: Path, seed: int = 0, n_questions: int = 100) -> list[Member]:
-    """Write ``outdir/corpus/`` (n datasheets) and ``outdir/answers.jsonl`` (``n_questions``
-    lookups of random members and attributes). Returns the members written."""
+    """Write ``outdir/corpus/`` (n datasheets), ``outdir/answers.jsonl`` (``n_questions``
+    lookups of random members and attributes) and ``outdir/filters.jsonl`` (catalogue
+    questions with their expected sets, :func:`filter_questions`). Returns the members
+    written."""
     corpus = outdir / "corpus"
     corpus.mkdir(parents=True, exist_ok=True)
     txt_base = (CORPUS / "2002-1204.txt").read_text(encoding="utf-8")
@@ -177,6 +225,9 @@ def make_catalogue(n: int, outdir: Path, seed: int = 0, n_questions: int = 100) 
             record = rng.choice(questions(member))
             out.write(json.dumps({"id": f"C{k + 1:04d}", **record, "expected": record["expect_all"]},
                                  ensure_ascii=False) + "\n")
+    with (outdir / "filters.jsonl").open("w", encoding="utf-8") as out:
+        for record in filter_questions(plan) if n else []:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
     return plan
 
 
@@ -188,8 +239,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--questions", type=int, default=100, help="answer-key size (default 100)")
     args = parser.parse_args(argv)
     plan = make_catalogue(args.n, args.outdir, args.seed, args.questions)
-    print(f"wrote {len(plan)} datasheets to {args.outdir / 'corpus'} and "
-          f"{args.outdir / 'answers.jsonl'}")
+    print(f"wrote {len(plan)} datasheets to {args.outdir / 'corpus'}, "
+          f"{args.outdir / 'answers.jsonl'} and {args.outdir / 'filters.jsonl'}")
     return 0
 
 

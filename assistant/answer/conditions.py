@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from ..ingest.values import awg_to_mm2, parse_all, parse_value
@@ -537,6 +537,7 @@ def _approvals(reader: _Reader, values: list[Condition]) -> tuple[list[Condition
     return out, standard
 
 
+@lru_cache(maxsize=1024)
 def _family_of(mark: str) -> str:
     """The approval family a mark belongs to (``cURus`` → ``UL``), else the mark."""
     key = word_key(mark)
@@ -729,8 +730,27 @@ def readings(rows: Sequence[SpecRow]) -> list[Reading]:
                  and r.quantity.unit == "mm²"), "")
     out: list[Reading] = []
     for group in _join_min_max(rows):
-        out += _row_readings(group, area)
+        # a catalogue's families print the same rows: read each distinct one once
+        key = tuple(row_content(r) for r in group) + (area,)
+        templates = _TEMPLATES.get(key)
+        if templates is None:
+            if len(_TEMPLATES) > 200_000:
+                _TEMPLATES.clear()
+            templates = _TEMPLATES[key] = [
+                (r.feature, r.quantity, r.alternate, r.bound, r.standards, r.named, r.conductor, r.push_in,
+                 r.count, r.discrete, r.other_part) for r in _row_readings(group, area)]
+        out += [Reading(f, q, a, b, s, n, group, c, p, k, d, o) for f, q, a, b, s, n, c, p, k, d, o in templates]
     return out
+
+
+_TEMPLATES: dict[tuple, list[tuple]] = {}
+
+
+def row_content(row: SpecRow) -> tuple:
+    """What a row states, without where (item, source, lines): the key under which its
+    readings are computed once."""
+    return (row.section, row.attribute, row.qualifier, row.standard, row.value, row.quantity, row.alternate,
+            row.feature, row.conductor)
 
 
 _SIDE = re.compile(r"[,\s]*\b(min|max)(?:imum|\.)?\s*[.,]?\s*$", re.IGNORECASE)
@@ -777,8 +797,12 @@ def _standards_of(texts: Iterable[str]) -> tuple[frozenset[str], str]:
 def _is_mark_row(row: SpecRow) -> bool:
     """A row whose label is an approval mark (``UL (File E77054) | 300 V 20 A``, ``cULus |
     600 V, 20 A``): its quantities are ratings under that mark."""
-    key = word_key(row.attribute)
-    return bool(key) and any(key == word_key(m) for m in vocabulary().approval_marks)
+    return word_key(row.attribute) in _mark_keys()
+
+
+@lru_cache(maxsize=1)
+def _mark_keys() -> frozenset[str]:
+    return frozenset(word_key(m) for m in vocabulary().approval_marks) - {""}
 
 
 def _row_readings(group: tuple[SpecRow, ...], area: str = "") -> list[Reading]:
@@ -1047,7 +1071,13 @@ def _vendor_outcome(condition: Condition, sheet: Sheet) -> Outcome:
 
 
 def _mentions(text: str, mark: str) -> bool:
-    return f" {word_key(mark)} " in f" {word_key(text)} "
+    return f" {_key(mark)} " in f" {_key(text)} "
+
+
+@lru_cache(maxsize=65536)
+def _key(text: str) -> str:
+    """:func:`word_key`, kept: a catalogue's sheets repeat their texts."""
+    return word_key(text)
 
 
 _NEGATED_APPROVAL = re.compile(r"\bnot\s+(?:\w+\s+){0,2}(?:approved|certified|listed|recogni[sz]ed)\b",
@@ -1055,7 +1085,8 @@ _NEGATED_APPROVAL = re.compile(r"\bnot\s+(?:\w+\s+){0,2}(?:approved|certified|li
 _APPROVAL_TEXT = re.compile(r"approv|certif|listed|recogni|complian|conform|\bmark", re.IGNORECASE)
 
 
-def _forms(marks: Iterable[str]) -> list[str]:
+@lru_cache(maxsize=1024)
+def _forms(marks: tuple[str, ...]) -> tuple[str, ...]:
     """Every printed form of the asked marks (a family's members: ``UL`` → cULus, cURus …)."""
     fv = filter_vocabulary()
     out: list[str] = []
@@ -1067,7 +1098,7 @@ def _forms(marks: Iterable[str]) -> list[str]:
             out += list(fv.families[family])
         else:
             out.append(mark)
-    return list(dict.fromkeys(out))
+    return tuple(dict.fromkeys(out))
 
 
 def _approval(condition: Condition, sheet: Sheet) -> Outcome:
@@ -1090,14 +1121,14 @@ def _approval(condition: Condition, sheet: Sheet) -> Outcome:
     return found
 
 
-def _denial(sheet: Sheet, forms: list[str]) -> tuple[Line, ...]:
+def _denial(sheet: Sheet, forms: tuple[str, ...]) -> tuple[Line, ...]:
     for line in sheet.lines:
         if line.text and _NEGATED_APPROVAL.search(line.text) and any(_mentions(line.text, f) for f in forms):
             return (line,)
     return ()
 
 
-def _approval_evidence(sheet: Sheet, forms: list[str]) -> Outcome:
+def _approval_evidence(sheet: Sheet, forms: tuple[str, ...]) -> Outcome:
     """Where the sheet states one of the marks: an approval record, an approvals row, a row
     headed by the mark, a rating given under it, or a short line of text saying so."""
     records = [a for a in sheet.approvals if any(_mentions(f"{a.approval} {a.issuer}", f) for f in forms)]

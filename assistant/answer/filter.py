@@ -18,13 +18,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from ..records import Answer, Approval, Citation, Fact, Line, Product, SpecRow
 from ..vocabulary import vocabulary, word_key
-from .conditions import (NEEDS_TEXT, Condition, Outcome, Sheet, evaluate_sheet, filter_vocabulary,
-                         mark_attributes, needed_features, parse_conditions, read_question)
+from .conditions import (NEEDS_TEXT, Condition, Outcome, Sheet, evaluate_sheet, filter_vocabulary, mark_attributes,
+                         needed_features, parse_conditions, read_question, row_content)
 from .matching import norm_quote
 
 if TYPE_CHECKING:
@@ -154,40 +153,222 @@ def conditions_for(question: str, history: Sequence[str] = (), vendors: Sequence
     return (conditions, leftover) if with_leftover else conditions
 
 
-@dataclass
+class _Catalogue:
+    """The rows of the features filters read, per product, kept for the open index: the
+    first question about a feature reads its rows from SQLite (``rows_with_features``), the
+    next ones find them in memory, with each product's row contents as a key (a family's
+    members state the same: a condition is decided once per distinct content). Quotes of
+    cited rows are kept by the row's printed text and lines."""
+
+    def __init__(self, index):
+        self.index = index
+        self._rows: dict[str, dict[str, tuple[SpecRow, ...]]] = {}
+        self._keys: dict[str, dict[str, int]] = {}
+        self._contents: dict[tuple, int] = {}  # distinct contents, numbered (cheap keys)
+        self._approvals: dict[str, tuple[Approval, ...]] | None = None
+        self._approval_keys: dict[str, int] = {}
+        self.quotes: dict[tuple, tuple] = {}
+        self._entries: dict[tuple, list[tuple[Product, tuple]]] = {}
+        self._vendors: list[str] | None = None
+        self._text: dict[str, tuple[set[str], dict[str, list[Line]]]] = {}
+        self._sheet_rows: dict[tuple, list[SpecRow]] = {}
+
+    def sheet_rows(self, read: tuple[str, ...], item: str) -> list[SpecRow]:
+        """An item's rows of the features ``read``, each once, in sheet order."""
+        found = self._sheet_rows.get((read, item))
+        if found is None:
+            rows = {id(r): r for f in read for r in self.rows(f).get(item, ())}  # by feature and mark: once
+            found = sorted(rows.values(), key=lambda r: r.line_start)  # ratings: the first one counts
+            if len(self._sheet_rows) > 200_000:
+                self._sheet_rows.clear()
+            self._sheet_rows[(read, item)] = found
+        return found
+
+    def rows(self, feature: str) -> dict[str, tuple[SpecRow, ...]]:
+        """item → its rows of a feature (``"@marks"``: rows headed by an approval mark)."""
+        found = self._rows.get(feature)
+        if found is None:
+            if feature == "@marks":
+                read = self.index.rows_with_features((), mark_attributes())
+            else:
+                read = self.index.rows_with_features([feature])
+            found = self._rows[feature] = {item: tuple(rows) for item, rows in read.items()}
+            self._keys[feature] = {item: self._number(tuple(row_content(r) for r in rows))
+                                   for item, rows in found.items()}
+            _settle()
+        return found
+
+    def lines_matching(self, sources: list[str], patterns: list[str]) -> dict[str, list[Line]]:
+        """source → its lines matching any of the LIKE patterns: each (pattern, sheet)
+        searched once for the open index."""
+        out: dict[str, dict[int, Line]] = {}
+        for pattern in patterns:
+            searched, found = self._text.setdefault(pattern, (set(), {}))
+            todo = [s for s in sources if s not in searched]
+            if todo:
+                for source, lines in self.index.lines_matching(todo, [pattern]).items():
+                    found[source] = lines
+                searched.update(todo)
+            for source in sources:
+                for line in found.get(source, ()):
+                    out.setdefault(source, {})[line.number] = line
+        return {source: [lines[n] for n in sorted(lines)] for source, lines in out.items()}
+
+    def _number(self, content: tuple) -> int:
+        return self._contents.setdefault(content, len(self._contents) + 1)
+
+    def keys(self, feature: str) -> dict[str, int]:
+        """item → the number of its rows' content for a feature (absent: none)."""
+        self.rows(feature)
+        return self._keys[feature]
+
+    def approvals(self) -> dict[str, tuple[Approval, ...]]:
+        if self._approvals is None:
+            self._approvals = {item: tuple(a) for item, a in self.index.approval_records().items()}
+            self._approval_keys = {item: self._number(tuple((a.group, a.approval, a.issuer, a.standard) for a in found))
+                                   for item, found in self._approvals.items()}
+            _settle()
+        return self._approvals
+
+    def entries(self, read: tuple[str, ...], records: bool) -> list[tuple[Product, tuple]]:
+        """(product, key) for every product, in corpus order: the key numbers its rows'
+        contents for the features ``read`` (and its approvals with ``records``), with its
+        kind and vendor — what a rows-only outcome depends on."""
+        found = self._entries.get((read, records))
+        if found is None:
+            keys = [self.keys(f) for f in read] + ([self.approval_keys()] if records else [])
+            found = [(product, (*[k.get(item, 0) for k in keys], product.kind, product.vendor))
+                     for item, product in self.index.products.items()]
+            if len(self._entries) > 32:
+                self._entries.clear()
+            self._entries[(read, records)] = found
+            _settle()
+        return found
+
+    def vendors(self) -> list[str]:
+        """The vendors the corpus's products name."""
+        if self._vendors is None:
+            self._vendors = sorted({p.vendor for p in self.index.products.values() if p.vendor})
+        return self._vendors
+
+    def approval_keys(self) -> dict[str, int]:
+        """item → the number of its approval records' content (absent: none)."""
+        self.approvals()
+        return self._approval_keys
+
+
+_CATALOGUES: dict[int, _Catalogue] = {}
+
+
+def _settle() -> None:
+    """The rows just kept live as long as the open index: moved out of the garbage
+    collector's way (``gc.freeze``), else each full collection walks the hundreds of
+    thousands of them (a 0.1–0.3 s pause in a question at 10,000 datasheets)."""
+    import gc
+
+    gc.freeze()
+
+
+def _catalogue(index) -> _Catalogue:
+    """The catalogue cache of an open index (a new generation opens a new index)."""
+    found = _CATALOGUES.get(id(index))
+    if found is None or found.index is not index:
+        if len(_CATALOGUES) >= 4:
+            _CATALOGUES.clear()
+        found = _CATALOGUES[id(index)] = _Catalogue(index)
+    return found
+
+
 class _Product:
-    """One product's state while a filter is evaluated."""
+    """One product's state while a filter is evaluated: its outcome templates (an outcome
+    with its deciding rows as positions in the product's rows) per condition, and its sheet
+    (built for the few products that need one: a distinct content, a match, text to read)."""
 
-    product: Product
-    sheet: Sheet
-    outcomes: dict[int, Outcome]
+    __slots__ = ("product", "key", "templates", "sheet", "_outcomes")
+
+    def __init__(self, product: Product, key: tuple):
+        self.product, self.key, self.templates, self.sheet, self._outcomes = product, key, {}, None, None
+
+    @property
+    def outcomes(self) -> dict[int, Outcome]:
+        """The outcomes, with this product's own deciding rows."""
+        if self._outcomes is None:
+            self._outcomes = {i: _from_template(t, self.sheet) for i, t in self.templates.items()}
+        return self._outcomes
 
 
-def evaluate_catalogue(engine: "Assistant", conditions: list[Condition], question: str = "") -> list[_Product]:
-    """Every product of the index with each condition's outcome (see the module docstring:
-    rows by feature from SQLite, text lines only for the products still in question)."""
-    index = engine.index
+def _template(outcome: Outcome, sheet: Sheet) -> tuple:
+    """An outcome with its deciding rows, approvals and lines as positions in the sheet."""
+    rows = {id(r): k for k, r in enumerate(sheet.rows)}
+    approvals = {id(a): k for k, a in enumerate(sheet.approvals)}
+    lines = {id(l): k for k, l in enumerate(sheet.lines)} if outcome.lines else {}
+    return (outcome, tuple(rows[id(r)] for r in outcome.rows), tuple(approvals[id(a)] for a in outcome.approvals),
+            tuple(lines[id(l)] for l in outcome.lines))
+
+
+def _from_template(template: tuple, sheet: Sheet) -> Outcome:
+    outcome, rows, approvals, lines = template
+    if not rows and not approvals and not lines:
+        return outcome
+    return Outcome(outcome.verdict, tuple(sheet.rows[k] for k in rows), tuple(sheet.approvals[k] for k in approvals),
+                   tuple(sheet.lines[k] for k in lines), outcome.value, outcome.converted, outcome.note)
+
+
+def evaluate_catalogue(engine: "Assistant", conditions: list[Condition],
+                       question: str = "") -> tuple[list[_Product], list[_Product], int]:
+    """(matched, doesn't say, products checked): every product of the index held against
+    every condition (see the module docstring: rows by feature, kept for the open index; a
+    product out at its first failed condition; text lines only for the products still in
+    question). Matches carry their sheets (their own deciding rows)."""
+    catalogue = _catalogue(engine.index)
     features, records, marks = needed_features(conditions)
-    rows = index.rows_with_features(sorted(features), mark_attributes() if marks else ()) if features or marks else {}
-    approvals = index.approval_records() if records else {}
-    states = []
-    for item, product in index.products.items():
-        sheet = Sheet(product, rows.get(item, ()), approvals.get(item, ()), lines=None)
-        states.append(_Product(product, sheet, {}))
+    read = tuple(sorted(features)) + (("@marks",) if marks else ())
+    approvals = catalogue.approvals() if records else {}
+    alive = [_Product(product, key) for product, key in catalogue.entries(read, records)]
+    total = len(alive)
+
+    def sheet_of(state: _Product) -> Sheet:
+        if state.sheet is None:
+            item = state.product.item
+            state.sheet = Sheet(state.product, catalogue.sheet_rows(read, item), approvals.get(item, ()), lines=None)
+        return state.sheet
+
+    memo: dict[tuple, tuple] = {}  # a family's members state the same: decide each content once
     for i, condition in enumerate(conditions):
-        for state in states:
-            if any(o.verdict is False for o in state.outcomes.values()):
-                continue  # failed already: the rest need not be read
-            state.outcomes[i] = evaluate_sheet(condition, state.sheet, question)
-    pending = [s for s in states if not any(o.verdict is False for o in s.outcomes.values())
-               and any(o.note == NEEDS_TEXT for o in s.outcomes.values())]
+        kept = []
+        for state in alive:
+            template = memo.get((i, state.key))
+            if template is None:
+                sheet = sheet_of(state)
+                template = memo[(i, state.key)] = _template(evaluate_sheet(condition, sheet, question), sheet)
+            state.templates[i] = template
+            if template[0].verdict is not False:
+                kept.append(state)  # failed: the rest need not be read
+        alive = kept
+    pending = [s for s in alive if any(t[0].note == NEEDS_TEXT for t in s.templates.values())]
     if pending:
+        for state in pending:
+            sheet_of(state)
         _read_text(engine, conditions, pending)
         for state in pending:
+            text = tuple(l.text for l in state.sheet.lines)  # outcomes depend on the lines read too
             for i, condition in enumerate(conditions):
-                if state.outcomes.get(i) is not None and state.outcomes[i].note == NEEDS_TEXT:
-                    state.outcomes[i] = evaluate_sheet(condition, state.sheet, question)
-    return states
+                if state.templates[i][0].note == NEEDS_TEXT:
+                    key = (i, state.key, text)
+                    template = memo.get(key)
+                    if template is None:
+                        template = memo[key] = _template(evaluate_sheet(condition, state.sheet, question),
+                                                         state.sheet)
+                    state.templates[i] = template
+        alive = [s for s in alive if all(t[0].verdict is not False for t in s.templates.values())]
+    matched, unknown = [], []
+    for state in alive:
+        if all(t[0].verdict is True for t in state.templates.values()):
+            sheet_of(state)  # a match cites its own rows
+            matched.append(state)
+        else:
+            unknown.append(state)
+    return matched, unknown, total
 
 
 def _read_text(engine: "Assistant", conditions: list[Condition], pending: list[_Product]) -> None:
@@ -201,7 +382,7 @@ def _read_text(engine: "Assistant", conditions: list[Condition], pending: list[_
             first_lines = True
         patterns |= set(_patterns(c))
     sources = [s.product.source for s in pending]
-    found = index.lines_matching(sources, sorted(patterns)) if patterns else {}
+    found = _catalogue(index).lines_matching(sources, sorted(patterns)) if patterns else {}
     heads = index.lines_at([(source, 1, 80) for source in sources]) if first_lines else {}
     for state in pending:
         lines = {l.number: l for l in heads.get(state.product.source, [])}
@@ -235,16 +416,11 @@ def answer(engine: "Assistant", question: str, history: Sequence[str] = ()) -> A
     asks nothing a sheet could decide."""
     from . import refusal
 
-    vendors = sorted({p.vendor for p in engine.index.products.values() if p.vendor})
-    conditions = conditions_for(question, history, vendors)
+    conditions = conditions_for(question, history, _catalogue(engine.index).vendors())
     if not conditions:
         return refusal.not_found(question, (), [], why="no condition a datasheet could decide")
-    states = evaluate_catalogue(engine, conditions, question)
-    matched = [s for s in states if all(s.outcomes.get(i) and s.outcomes[i].verdict is True
-                                        for i in range(len(conditions)))]
-    unknown = [s for s in states if s not in matched and not any(o.verdict is False for o in s.outcomes.values())]
-    matched = _ranked(matched, conditions)
-    return _answer(engine, question, conditions, matched, unknown, len(states))
+    matched, unknown, total = evaluate_catalogue(engine, conditions, question)
+    return _answer(engine, question, conditions, _ranked(matched, conditions), unknown, total)
 
 
 def _ranked(matched: list[_Product], conditions: list[Condition]) -> list[_Product]:
@@ -253,9 +429,9 @@ def _ranked(matched: list[_Product], conditions: list[Condition]) -> list[_Produ
     for i, c in enumerate(conditions):
         if c.value is not None and c.op in (">=", ">", "<=", "<"):
             high = c.op in (">=", ">")
-            known = [s for s in matched if s.outcomes[i].value is not None]
-            rest = [s for s in matched if s.outcomes[i].value is None]
-            known.sort(key=lambda s: -s.outcomes[i].value if high else s.outcomes[i].value)
+            known = [s for s in matched if s.templates[i][0].value is not None]
+            rest = [s for s in matched if s.templates[i][0].value is None]
+            known.sort(key=lambda s: -s.templates[i][0].value if high else s.templates[i][0].value)
             return known + rest
     return matched
 
@@ -283,8 +459,8 @@ def _answer(engine: "Assistant", question: str, conditions: list[Condition], mat
     if unknown:
         names = []
         for state in unknown[:SHOWN]:
-            notes = [o.note for i, o in sorted(state.outcomes.items()) if o.verdict is None and o.note
-                     and o.note != NEEDS_TEXT]
+            notes = [t[0].note for i, t in sorted(state.templates.items()) if t[0].verdict is None and t[0].note
+                     and t[0].note != NEEDS_TEXT]
             names.append(_name(state.product) + (f" ({notes[0]})" if notes else ""))
         text += " Their sheets don't say, so they are not listed: " + ", ".join(names)
         if len(unknown) > SHOWN:
@@ -302,43 +478,85 @@ def _name(product: Product) -> str:
 def _evidence(engine: "Assistant", conditions: list[Condition], matched: list[_Product]):
     """item → (facts, citations, text shown) from each matched product's deciding rows,
     approval records and lines; a product matched by kind or vendor alone cites the line
-    of its sheet that names it."""
-    index = engine.index
-    spans: list[tuple[str, int, int]] = []
+    of its sheet that names it. The quoted lines are read in one query, once per distinct
+    printed row (a family's members print the same rows at the same lines)."""
+    catalogue = _catalogue(engine.index)
+    quotes = catalogue.quotes
+    wanted: dict[tuple, tuple[str, int, int]] = {}
     for state in matched:
         for outcome in state.outcomes.values():
-            spans += [(r.source, r.line_start, r.line_end) for r in outcome.rows]
-            spans += [(a.source, a.line_start, a.line_end) for a in outcome.approvals]
-        if not any(o.rows or o.approvals or o.lines for o in state.outcomes.values()):
-            spans.append((state.product.source, 1, 40))
-    lines = index.lines_at(spans) if spans else {}
+            for r in outcome.rows:
+                key = ("row", r.raw, r.section, r.line_start, r.line_end)
+                if key not in quotes and (key + (r.source,)) not in quotes:
+                    wanted.setdefault(key, (r.source, r.line_start, r.line_end))
+            for a in outcome.approvals:
+                key = ("approval", a.approval, a.issuer, a.standard, a.certificate, a.note, a.line_start, a.line_end)
+                if key not in quotes and (key + (a.source,)) not in quotes:
+                    wanted.setdefault(key, (a.source, a.line_start, a.line_end))
+    lines = engine.index.lines_at(list(wanted.values())) if wanted else {}
+    for key, (source, start, end) in wanted.items():
+        kept = [l for l in lines.get(source, []) if start <= l.number <= end and l.text]
+        quote = (norm_quote(" ".join(l.text for l in kept)), kept[0].page if kept else 0,
+                 kept[0].page_line if kept else 0,
+                 (kept[-1].page_line if kept[-1].page == kept[0].page else kept[0].page_line) if kept else 0)
+        # a PDF's page and line on the page are the sheet's own: kept per source
+        quotes[key + ((source,) if quote[1] else ())] = quote
+    naming = _naming_lines(engine, conditions, [s for s in matched
+                                                 if not any(o.rows or o.approvals or o.lines
+                                                            for o in s.outcomes.values())])
     out = {}
-    for state in matched:
+    for n, state in enumerate(matched):
         item = state.product.item
         facts: list[Fact] = []
         cites: list[Citation] = []
         shown: list[str] = []
+        named = n < SHOWN  # the answer text names the first products only
         for i, condition in enumerate(conditions):
             outcome = state.outcomes[i]
             for row in outcome.rows:
                 facts.append(Fact(item, row.attribute, row.value, row.section, row.source, row.line_start,
                                   row.qualifier))
-                cites.append(_cite(item, row.source, row.section, row.line_start, row.line_end, lines))
-            if outcome.rows:
+                key = ("row", row.raw, row.section, row.line_start, row.line_end)
+                cites.append(_cite(item, row.source, row.section, row.line_start, row.line_end,
+                                   quotes.get(key) or quotes[key + (row.source,)]))
+            if outcome.rows and named:
                 shown.append(_shown_rows(outcome.rows))
             for a in outcome.approvals:
                 facts.append(Fact(item, "Approval", f"{a.approval} {a.certificate}".strip(), a.group, a.source,
                                   a.line_start))
-                cites.append(_cite(item, a.source, a.group, a.line_start, a.line_end, lines))
-                shown.append(f"{a.approval} approval")
+                key = ("approval", a.approval, a.issuer, a.standard, a.certificate, a.note, a.line_start, a.line_end)
+                cites.append(_cite(item, a.source, a.group, a.line_start, a.line_end,
+                                   quotes.get(key) or quotes[key + (a.source,)]))
+                if named:
+                    shown.append(f"{a.approval} approval")
             for line in outcome.lines:
                 cites.append(_line_citation(item, line))
                 shown.append(f"“{norm_quote(line.text)}”")
-        if not cites:
-            line = _naming_line(state, conditions, lines.get(state.product.source, []))
-            if line is not None:
-                cites.append(_line_citation(item, line))
-        out[item] = (facts, list(dict.fromkeys(cites)), "; ".join(dict.fromkeys(shown)))
+        if not cites and item in naming:
+            cites.append(_line_citation(item, naming[item]))
+        cites = list({(c.source, c.line_start, c.line_end): c for c in reversed(cites)}.values())[::-1]
+        out[item] = (facts, cites, "; ".join(dict.fromkeys(shown)))
+    return out
+
+
+def _naming_lines(engine: "Assistant", conditions: list[Condition], states: list[_Product]) -> dict[str, Line]:
+    """item → the line of its sheet that names what the question asked of it (its vendor
+    or kind), else its first line: for products matched by kind or vendor alone."""
+    if not states:
+        return {}
+    words: set[str] = set()
+    for state in states:
+        words |= set(_naming_words(state.product, conditions))
+    found = engine.index.lines_matching([s.product.source for s in states],
+                                        sorted(_like(w) for w in words if w)) if words else {}
+    missing = [s for s in states if not found.get(s.product.source)]
+    heads = engine.index.lines_at([(s.product.source, 1, 12) for s in missing]) if missing else {}
+    out = {}
+    for state in states:
+        lines = found.get(state.product.source) or heads.get(state.product.source, [])
+        line = _naming_line(state.product, conditions, lines)
+        if line is not None:
+            out[state.product.item] = line
     return out
 
 
@@ -348,15 +566,13 @@ def _shown_rows(rows: Sequence[SpecRow]) -> str:
     return "; ".join(dict.fromkeys(f"{r.label} {r.value}" for r in rows))
 
 
-def _cite(item: str, source: str, section: str, start: int, end: int, lines: dict[str, list[Line]]) -> Citation:
-    """The citation of lines ``start``–``end`` (their kept text, pages for a PDF)."""
-    kept = [l for l in lines.get(source, []) if start <= l.number <= end and l.text]
-    quote = norm_quote(" ".join(l.text for l in kept))
-    if kept and kept[0].page:
-        first, last = kept[0], kept[-1]
-        return Citation(item, source, section, start, end, quote, first.page, first.page_line,
-                        last.page_line if last.page == first.page else first.page_line)
-    return Citation(item, source, section, start, end, quote)
+def _cite(item: str, source: str, section: str, start: int, end: int, quote: tuple) -> Citation:
+    """The citation of lines ``start``–``end``: ``quote`` is (their kept text, page, first
+    and last line on the page; 0 for a text file)."""
+    text, page, first, last = quote
+    if page:
+        return Citation(item, source, section, start, end, text, page, first, last)
+    return Citation(item, source, section, start, end, text)
 
 
 def _line_citation(item: str, line: Line) -> Citation:
@@ -366,10 +582,9 @@ def _line_citation(item: str, line: Line) -> Citation:
     return Citation(item, line.source, "", line.number, line.number, norm_quote(line.text))
 
 
-def _naming_line(state: _Product, conditions: list[Condition], lines: list[Line]) -> Line | None:
-    """The line of a sheet that names what the question asked of it (its vendor or kind),
-    else its first line."""
-    product = state.product
+def _naming_words(product: Product, conditions: list[Condition]) -> list[str]:
+    """Word keys that name a product as the question asked for it: its vendor's names, its
+    kind and the asked kind class's words."""
     wanted: list[str] = []
     for c in conditions:
         if c.feature == "vendor":
@@ -378,12 +593,19 @@ def _naming_line(state: _Product, conditions: list[Condition], lines: list[Line]
         if c.feature == "kind":
             wanted += [word_key(product.kind)] + [" ".join(p) for n in c.any_of
                                                   for p in filter_vocabulary().kind_classes[n].words]
+    return [w for w in wanted if w]
+
+
+def _naming_line(product: Product, conditions: list[Condition], lines: list[Line]) -> Line | None:
+    """The line that names what the question asked of a product (its vendor or kind),
+    else its first line."""
+    wanted = _naming_words(product, conditions)
     texts = [l for l in lines if l.text]
     for line in texts:
         key = f" {word_key(line.text)} "
-        if any(w and f" {w} " in key for w in wanted):
+        if any(f" {w} " in key for w in wanted):
             return line
     for line in texts:  # a domain ("www.phoenixcontact.com") names the vendor too
-        if any(w and w.replace(" ", "") in line.text.lower().replace(" ", "") for w in wanted):
+        if any(w.replace(" ", "") in line.text.lower().replace(" ", "") for w in wanted):
             return line
     return texts[0] if texts else None

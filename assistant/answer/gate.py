@@ -55,5 +55,6 @@ def unsupported_numbers(answer: Answer, item_numbers: Iterable[str] = ()) -> lis
     sources = [answer.question]
     sources += [f"{f.attribute} {f.qualifier} {f.value} {f.section}" for f in answer.facts]
     sources += [f"{c.section} {c.quote}" for c in cited]
-    known = {value for _written, value in _numbers(" ".join(sources))}
+    # each distinct source once: a filter's thousands of matches print the same rows
+    known = {value for _written, value in _numbers(" ".join(dict.fromkeys(sources)))}
     return [written for written, value in _numbers(text) if value not in known]

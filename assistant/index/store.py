@@ -765,11 +765,10 @@ class StoredIndex:
                     found = self._reader.all(f"SELECT rowid, * FROM rows WHERE {column} IN ({marks})", tuple(part))
                 except sqlite3.DatabaseError as exc:
                     raise IndexCorrupt(f"the spec rows are unreadable: {exc}") from exc
-                for r in found:
+                for r in found:  # positional: a catalogue query makes tens of thousands of rows
                     out.setdefault(r[1], []).append((r[0], SpecRow(
-                        item=r[1], section=r[2], attribute=r[3], qualifier=r[4], standard=r[5], value=r[6],
-                        quantity=_quantity(r[7]), alternate=_quantity(r[8]), raw=r[9], source=r[10],
-                        line_start=r[11], line_end=r[12], feature=r[13] or "", conductor=r[14] or "")))
+                        r[1], r[2], r[3], r[4], r[5], r[6], _quantity(r[7]), _quantity(r[8]), r[9], r[10],
+                        r[11], r[12], r[13] or "", r[14] or "")))
         # sheet order, each row once (a row can match by feature and by attribute)
         return {item: [row for _id, row in sorted(dict(pairs).items())] for item, pairs in out.items()}
 
