@@ -233,3 +233,11 @@ def test_a_catalogue_question_after_others_is_about_the_catalogue(vendor_assista
     fresh = vendor_assistant.ask("which products are UL approved?")
     after = vendor_assistant.ask("which products are UL approved?", [earlier])
     assert after.kind == "filter" and set(after.products) == set(fresh.products)
+
+
+def test_a_comparison_of_a_text_feature_reads_each_sheets_own_row(vendor_assistant):
+    answer = vendor_assistant.ask("contact plating HP-09P1N122S00 vs 1436741 vs PM25K2PE01")
+    assert answer.kind == "compare" and "does not give" not in answer.answer, answer.answer
+    assert "Ni/Au" in answer.answer and "gold plated" in answer.answer and "silver plated" in answer.answer
+    housing = vendor_assistant.ask("housing material 1436741 vs PM25K2PE01")
+    assert "Zinc die-cast" in housing.answer and "PA66" in housing.answer and "PA 66" not in housing.answer

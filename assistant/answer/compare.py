@@ -41,10 +41,21 @@ def answer(engine: "Assistant", question: str, items: list[str], qterms: list[st
     that cover its words best); which one is higher or lower when the question asks and
     every product gives the feature; products whose sheet does not give it are named."""
     by_feature = _by_feature(engine, question, items)
+    named, phrase = _named_features(engine, question, items)
     chosen: dict[str, list[tuple[SpecRow | None, Candidate | None]]] = {}
     for item in items:
         if item in by_feature:
             chosen[item] = [(row, None) for row in by_feature[item][1]]
+            continue
+        # a text feature ("contact plating"): the product's rows of it, as printed
+        of_named = [c for c in engine.candidates.get(item, []) if c.row is not None and c.row.feature in named]
+        # the row printed under the words asked ("Housing material") first, else the
+        # rows of the first feature the sheet gives
+        own = [c for c in of_named if f" {phrase} " in f" {word_key(c.label)} "] or \
+            next(([c for c in of_named if c.row.feature == f] for f in named
+                  if any(c.row.feature == f for c in of_named)), [])
+        if own:
+            chosen[item] = [(None, c) for c in own[:2]]
             continue
         cov, rows = best_rows(engine.candidates.get(item, []), qterms, question)
         if enough(cov, qterms) and rows and not by_feature:
@@ -81,6 +92,21 @@ def answer(engine: "Assistant", question: str, items: list[str], qterms: list[st
         text = verdict_line + " " + text
     return Answer(question, "compare", text, tuple(items), facts=tuple(facts),
                   citations=tuple(citations), headline=verdict_line)
+
+
+def _named_features(engine: "Assistant", question: str, items: list[str]) -> tuple[list[str], str]:
+    """The text features the question names best (not approvals), best first, and the
+    phrase that names them."""
+    names: set[str] = set()
+    for item in items:
+        product = engine.index.products.get(item)
+        if product is not None:
+            names.update(word_key(f"{product.vendor} {product.series} {product.kind}").split())
+    hits = [h for h in detect_features(question, frozenset(names)) if h.feature != "approvals"]
+    vocab = vocabulary()
+    named = [h for h in hits if h.words == hits[0].words
+             and vocab.features.get(h.feature) and vocab.features[h.feature].dimension == "text"]
+    return [h.feature for h in named], (named[0].phrase if named else "")
 
 
 def _by_feature(engine: "Assistant", question: str, items: list[str]) -> dict[str, tuple[list[Reading], list[SpecRow], str]]:
