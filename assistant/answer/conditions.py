@@ -94,7 +94,13 @@ class Condition:
             marks = " / ".join(self.any_of) if len(self.any_of) > 1 else self.text
             return f"{'not ' if self.negated else ''}{marks} approved"
         if self.value is None:
-            return self.text if self.feature in ("ip_rating", "color") else f"{name}: {self.text}"
+            if self.feature == "ip_rating":
+                return f"{self.text} or better" if self.op == ">=" else self.text
+            if self.feature == "color":
+                return self.text
+            return f"{name}: {'not ' if self.negated else ''}{self.text}"
+        if not self.unit and re.search(r"[a-z]", self.text, re.IGNORECASE):
+            return self.text  # a count as typed: "5 or more contacts", "single pole"
         symbol = {"fits": "for", "==": "=", ">=": "≥", "<=": "≤", ">": ">", "<": "<"}.get(self.op, self.op)
         details = [d for d in (_CLASS_WORDS.get(self.conductor, ""),
                                f"{self.count} conductors" if self.count > 1 else "",
