@@ -21,6 +21,8 @@ with the model loaded before any timing starts; the command line runs from this 
 - warm ``ask``: p50/p95 over a fixed question mix (the answer key's lookups plus passage,
   check and not-found questions; the dev set for the shipped corpus), after one warm-up
   question; the answer key's lookups are scored;
+- filters (issue 12): the catalogue's ``filters.jsonl`` ("which products are rated 41 A or
+  more"), asked twice, first and warm, p50/p95 and the product sets scored;
 - open: ``Assistant.open`` on the built, current index (plan, load, resolver, retriever);
 - cold ``ask``: ``datasheet-assistant ask`` in a fresh process on the built index, wall
   time (median of 3) and its peak RSS;

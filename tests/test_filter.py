@@ -292,3 +292,27 @@ def test_rows_are_read_by_feature(vendor_assistant):
     table = [r for r in vendor_assistant.tables["AK950/..-7.5-V"].rows if r.feature == "strip_length" or r.attribute == "UL"]
     assert by_item["AK950/..-7.5-V"] == table  # sheet order, the same records
     assert is_filter("which products are IP67") and not is_filter("is it IP67?")
+
+
+def test_catalogue_filters_match_the_generators_sets(tmp_path, embedder):
+    """The synthetic catalogue's filter questions (benchmarks/make_catalogue.py): every set
+    exactly the one computed from the generator's own values."""
+    import sys
+
+    from assistant.answer.assistant import Assistant
+    from assistant.evaluation import read_questions, score
+    from assistant.index import indexing
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from make_catalogue import make_catalogue
+
+    make_catalogue(20, tmp_path / "cat", n_questions=0)
+    corpus, index = tmp_path / "cat" / "corpus", tmp_path / "index"
+    indexing.build(corpus, index, embedder)
+    assistant = Assistant.open(index, corpus, embedder=embedder)
+    ids = identifier_map(assistant.products())
+    questions = read_questions(tmp_path / "cat" / "filters.jsonl")
+    assert len(questions) >= 25 and any(len(q.products) > 5 for q in questions)
+    wrong = [q.question for q in questions
+             if not score(q, assistant.ask(q.question), tuple(assistant.tables), ids).passed]
+    assert not wrong, wrong
