@@ -235,7 +235,6 @@ _STANDARD_NUMBER = re.compile(
     r"\bm\d{1,2}(?:\s*x\s*\d+(?:[.,]\d+)?)?\b|\bts\s*35\b|\bns\s*35\b|\bdin[\s-]*35\b",
     re.IGNORECASE)
 _IP = re.compile(r"\bip\s?(?P<a>[0-9x])(?P<b>[0-9x])(?P<c>[a-d])?\b", re.IGNORECASE)
-_CODING = re.compile(r"\b(?P<a>[a-z])[\s-]?cod(?:ed|ing)\b|\bcod(?:ed|ing)\s+(?P<b>[a-z])\b", re.IGNORECASE)
 _AFTER_GE = re.compile(r"^\s*(?:or|and)\s+(?:more|higher|above|greater|bigger|larger|up|over|thicker|wider|"
                        r"longer|hotter|better)\b|^\s*\+(?!\s*\d)|^\s*(?:minimum|min\b)", re.IGNORECASE)
 _AFTER_LE = re.compile(r"^\s*(?:or|and)\s+(?:less|lower|below|smaller|under|fewer|thinner|narrower|"
@@ -410,13 +409,34 @@ def _ip_codes(reader: _Reader) -> list[Condition]:
     return out
 
 
+# text features whose value is a code letter: "A-coded", "coding A", "C curve", "B characteristic"
+_LETTER_FEATURES = ("coding", "tripping_characteristic")
+
+
+@lru_cache(maxsize=1)
+def _letter_patterns() -> list[tuple[str, re.Pattern]]:
+    out = []
+    for feature in _LETTER_FEATURES:
+        found = vocabulary().features.get(feature)
+        if found is None:
+            continue
+        words = sorted({w for w in found.words + found.labels if w.isalpha() or " " in w}, key=len, reverse=True)
+        names = "|".join(_SEP.join(re.escape(x) for x in w.split()) for w in words)
+        out.append((feature, re.compile(rf"(?<![\w-])(?P<a>[a-z])[\s-]?(?:{names})\b|\b(?:{names})\s+(?P<b>[a-z])\b",
+                                        re.IGNORECASE)))
+    return out
+
+
 def _coding(reader: _Reader) -> list[Condition]:
-    match = _CODING.search(reader.text)
-    if not match:
-        return []
-    letter = (match.group("a") or match.group("b")).upper()
-    reader.blank(match.start(), match.end())
-    return [Condition("coding", "==", text=letter)]
+    """A code letter asked of a text feature: ``A-coded``, ``coding A``, ``C curve``."""
+    out = []
+    for feature, pattern in _letter_patterns():
+        match = pattern.search(reader.text)
+        if match:
+            letter = (match.group("a") or match.group("b")).upper()
+            reader.blank(match.start(), match.end())
+            out.append(Condition(feature, "==", text=letter))
+    return out
 
 
 def _colors(reader: _Reader, fv: FilterVocabulary) -> list[Condition]:
@@ -997,7 +1017,7 @@ def evaluate_sheet(condition: Condition, sheet: Sheet, question: str = "") -> Ou
         return _negate(outcome) if condition.negated else outcome
     if condition.feature == "ip_rating":
         return _ip(condition, sheet)
-    if condition.feature == "coding":
+    if condition.feature in _LETTER_FEATURES and condition.value is None:
         return _coding_outcome(condition, sheet)
     if condition.feature == "color":
         return _color(condition, sheet)
@@ -1220,19 +1240,23 @@ def _ip(condition: Condition, sheet: Sheet) -> Outcome:
 
 
 def _coding_outcome(condition: Condition, sheet: Sheet) -> Outcome:
-    rows = [r for r in sheet.rows if r.feature == "coding" and r.quantity is None]
+    """A code letter (``coding A``, ``tripping characteristic C``): the row's value starts
+    with it; else a line of text saying it (``female (socket), coding A``)."""
+    rows = [r for r in sheet.rows if r.feature == condition.feature and r.quantity is None]
     letter = condition.text.lower()
     good = [r for r in rows if word_key(r.value).split()[:1] == [letter]]
     if good:
         return Outcome(True, tuple(good[:1]))
     if sheet.text_pending:
         return Outcome(None, note=NEEDS_TEXT)
+    pattern = dict(_letter_patterns()).get(condition.feature)
     for line in sheet.lines:
-        if line.text and re.search(rf"\bcoding\s+{letter}\b|\b{letter}[\s-]cod(?:ed|ing)\b", line.text, re.I):
+        found = pattern.search(line.text) if pattern and line.text else None
+        if found and (found.group("a") or found.group("b")).lower() == letter:
             return Outcome(True, lines=(line,))
     if rows:
         return Outcome(False, tuple(rows[:1]))
-    return Outcome(None, note="no coding")
+    return Outcome(None, note=f"no {_feature_name(condition.feature)}")
 
 
 def _color(condition: Condition, sheet: Sheet) -> Outcome:

@@ -404,8 +404,8 @@ def _patterns(c: Condition) -> list[str]:
 
         return [_like(word_key(f)) for f in _forms(c.any_of or (c.text,))] + ["%not%approv%", "%not%certif%",
                                                                              "%not%listed%"]
-    if c.feature == "coding":
-        return ["%cod%"]
+    if c.feature in ("coding", "tripping_characteristic"):
+        return ["%cod%", "%curve%", "%characteristic%"]
     if c.feature == "color":
         return [_like(w) for w in (c.any_of or (c.text,))]
     return []
