@@ -241,3 +241,13 @@ def test_a_comparison_of_a_text_feature_reads_each_sheets_own_row(vendor_assista
     assert "Ni/Au" in answer.answer and "gold plated" in answer.answer and "silver plated" in answer.answer
     housing = vendor_assistant.ask("housing material 1436741 vs PM25K2PE01")
     assert "Zinc die-cast" in housing.answer and "PA66" in housing.answer and "PA 66" not in housing.answer
+
+
+@pytest.mark.parametrize("question", [
+    "do I need to add locking levers when I use the 770 plug as a flying lead?",  # "Locking lever; for flying leads"
+    "can the locking lever on the 770 plug be fitted later",                      # "Locking lever retrofitable"
+])
+def test_yes_from_a_row_saying_what_is_asked_in_other_verbs(vendor_assistant, question):
+    answer = vendor_assistant.ask(question)
+    assert answer.kind == "check" and answer.verdict == "yes", answer.answer
+    assert "Locking lever" in answer.citations[0].quote

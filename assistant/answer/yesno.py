@@ -27,6 +27,7 @@ from ..records import Answer
 from ..vocabulary import vocabulary, word_key
 from . import lookup, refusal
 from .matching import Candidate, best_rows, enough, fact, shown
+from .retrieval import stem
 
 if TYPE_CHECKING:
     from .assistant import Assistant
@@ -75,6 +76,12 @@ def answer(engine: "Assistant", question: str, items: list[str], intent: "Intent
 _NEGATION = re.compile(r"\b(?:not|no(?![.:]?\s*\d|\.)|never|must not|do not|don't|cannot|can't|only)\b", re.IGNORECASE)
 
 
+# verbs of doing that a row or passage need not repeat ("do I need to add locking levers
+# when I use it as a flying lead?" ↔ "Locking lever; for flying leads")
+_DOING = {stem(w) for w in ("need", "needs", "add", "use", "using", "get", "put", "fit", "fitted", "take", "make",
+                            "do", "does", "go", "work", "have", "required", "require", "allowed")}
+
+
 def _compact(text: str) -> str:
     return re.sub(r"[\W_]+", "", text.lower())
 
@@ -97,7 +104,8 @@ def _from_text(engine: "Assistant", question: str, looked: Answer, intent: "Inte
     said = set(terms(first.quote))
     if looked.kind == "spec" and len(looked.citations) == 1:
         said |= set(terms(looked.answer))  # the row as answered: "Counterpart: 770-1242/076-000 …"
-    if coverage(intent.qterms, said) < 1.0 - 1e-9:
+    required = [t for t in intent.qterms if t not in _DOING] if len(intent.qterms) > 2 else intent.qterms
+    if len(required) < 2 or coverage(required, said) < 1.0 - 1e-9:
         return None
     quoted = _compact(first.quote)
     own = {_compact(i) for p in looked.products for i in _identifiers(engine, p)}
