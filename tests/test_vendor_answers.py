@@ -251,3 +251,11 @@ def test_yes_from_a_row_saying_what_is_asked_in_other_verbs(vendor_assistant, qu
     answer = vendor_assistant.ask(question)
     assert answer.kind == "check" and answer.verdict == "yes", answer.answer
     assert "Locking lever" in answer.citations[0].quote
+
+
+def test_a_check_takes_the_row_whose_qualifier_the_question_states(vendor_assistant):
+    # "Rated voltage (III/3) 400 V" and "(III/2) 630 V": the question says III and degree 2
+    stated = vendor_assistant.ask("500V, overvoltage cat III, pollution degree 2 - is AK950 rated for that")
+    assert stated.verdict == "yes" and "(III/2)" in stated.citations[0].quote
+    open_ = vendor_assistant.ask("500 V on the AK950?")
+    assert open_.verdict == "conditional"

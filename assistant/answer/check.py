@@ -196,8 +196,11 @@ def _check_rows(question: str, asked: fit.Asked, rows: list[SpecRow], features: 
         same = [r for r in pool if r.quantity.current in ("", asked.current)]
         pool = same or pool
     words_q = {stem(w) for w in words(question)}
+    # a row whose qualifier the question states in full ("(III/2)" for "cat III, pollution
+    # degree 2") before rows sharing a word of it
+    full = [r for r in pool if words(r.qualifier) and {stem(w) for w in words(r.qualifier)} <= words_q]
     qualified = [r for r in pool if {stem(w) for w in words(r.qualifier + " " + r.standard)} & words_q]
-    pool = qualified or pool
+    pool = full or qualified or pool
     results = [(r, fit.fits(asked, r)) for r in pool]
     results = [(r, ok) for r, ok in results if ok is not None]
     if not results:
