@@ -259,3 +259,9 @@ def test_a_check_takes_the_row_whose_qualifier_the_question_states(vendor_assist
     assert stated.verdict == "yes" and "(III/2)" in stated.citations[0].quote
     open_ = vendor_assistant.ask("500 V on the AK950?")
     assert open_.verdict == "conditional"
+
+
+def test_a_push_in_minimum_does_not_outweigh_the_class_maximum(vendor_assistant):
+    # with collar 0.25 … 1.5 mm²; "push-in termination, from 1.5 mm²" gives no maximum
+    answer = vendor_assistant.ask("2,5 sq mm ferrule'd wire WITH collar in a 770-1252?")
+    assert answer.verdict == "no", answer.answer

@@ -365,6 +365,11 @@ def _check_conductor(question: str, asked: fit.Asked, rows: list[SpecRow]):
     if want.push_in is None and general and push:
         g = [ok for r, ok in results if r in general]
         p = [ok for r, ok in results if r in push]
+        if g and not any(g) and all(fit.is_minimum(r) for r, _ok in results if r in push):
+            # "push-in, from 1.5 mm²" gives no maximum: the general rows' "no" stands
+            p = [False for _ in p]
+            lines = [line if r not in push else f"{r.attribute} {r.value} gives a minimum only"
+                     for line, (r, _ok) in zip(lines, results)]
         if all(g) and all(p):
             verdict = "yes"
         elif not any(g) and not any(p):
