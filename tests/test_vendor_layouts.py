@@ -237,3 +237,14 @@ def test_a_company_address_footer_is_no_row(by_file):
     # "Wieland Electric GmbH · Brennerstraße 10 – 14 · 96052 Bamberg · Germany · www…"
     assert not [r for r in by_file["92.931.3053.1.txt"].rows if "GmbH" in r.value]
     assert by_file["92.931.3053.1.txt"].product.vendor == "Wieland"  # still read from the sheet
+
+
+def test_a_description_listing_label_value_pairs(by_file):
+    # "Feed-through terminal block, nom. voltage: 800 V, nominal current: 24 A, …,
+    # AWG: 26 - 12, …, mounting type: NS 35/7,5, NS 35/15"
+    t = by_file["3209510.md"]
+    listed = {r.label: r for r in t.rows if r.line_start == 5}
+    assert listed["Mounting type"].value == "NS 35/7.5, NS 35/15"
+    assert listed["Mounting type"].feature == "mounting_type"
+    assert listed["AWG"].quantity.unit == "AWG" and listed["Nominal current"].quantity.low == 24
+    assert "Feed-through terminal block" not in listed  # the sentence's subject is no label

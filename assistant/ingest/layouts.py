@@ -19,7 +19,10 @@ shape (:func:`classify`), then the readers below combine neighbouring lines:
   pairs, and multi-line table cells (``Weight`` / ``Chassis Connector`` / ``Cable Plug``
   then ``12g (0.026lb)`` / ``32g (0.070lb)``);
 - **continued** — a wrapped value: a line starting in lower case (or a further value of a
-  one-row paragraph) continues the row above.
+  one-row paragraph) continues the row above;
+- **listed** — a description sentence listing ``label: value`` pairs between commas
+  (``Feed-through terminal block, nom. voltage: 800 V, nominal current: 24 A, …,
+  mounting type: NS 35/7,5, NS 35/15``): each pair a row.
 
 Rows are found from structure, not from a list of names: any label followed by a
 value-shaped tail is a row. Known labels (vocabulary and corpus) only decide where a *text*
@@ -42,7 +45,8 @@ from .values import Parsed, canonical_unit, read_value, value_tail
 class FoundRow:
     """A spec row as a layout found it: the label and value as printed (a unit column
     folded into the value: ``Weight g 115`` → ``115 g``), the lines it spans, and the
-    layout that read it (``cells``, ``matrix``, ``inline``, ``sub-rows``, ``stacked``).
+    layout that read it (``cells``, ``matrix``, ``inline``, ``sub-rows``, ``stacked``,
+    ``listed``).
     ``alternate`` is set for a unit-only row that gives the row above in a second unit."""
 
     label: str
@@ -382,6 +386,14 @@ def read_rows(section: Section, known: frozenset[str]) -> list[FoundRow]:
                 structured += 1
             i = j
             continue
+        if shape.kind == "prose":
+            listed = _listed_pairs(shape.line)
+            if listed:
+                rows += listed
+                structured += len(listed)
+                parent = None
+                i += 1
+                continue
         if shape.kind == "value" and parent is not None:
             rows.append(FoundRow(parent.label, shape.value, (parent.line, shape.line), "stacked"))
             structured += 1
@@ -397,6 +409,26 @@ def read_rows(section: Section, known: frozenset[str]) -> list[FoundRow]:
         parent = None
         i += 1
     return _prose_guard(section, shapes, rows, structured)
+
+
+_LISTED_LABEL = re.compile(r"(?:^|,\s+)(?P<label>[A-Za-z][a-z .()/-]{1,40}?|[A-Z]{2,5}):\s+")
+
+
+def _listed_pairs(line: Line) -> list[FoundRow]:
+    """``label: value`` pairs listed between commas in one sentence (three or more, labels
+    in lower case): a product description that states its data in a line."""
+    text = line.text
+    marks = list(_LISTED_LABEL.finditer(text))
+    if len(marks) < 3:
+        return []
+    out = []
+    for k, m in enumerate(marks):
+        end = marks[k + 1].start() if k + 1 < len(marks) else len(text)
+        label, value = m.group("label").strip(), text[m.end():end].strip(" ,.;")
+        if not value or not plausible_label(label) or len(value.split()) > 12:
+            return []  # not a list of data after all
+        out.append(FoundRow(label[:1].upper() + label[1:], value, (line,), "listed"))
+    return out
 
 
 def _pairs(shapes: list[Shape | None]) -> None:
