@@ -248,3 +248,9 @@ def test_a_description_listing_label_value_pairs(by_file):
     assert listed["Mounting type"].feature == "mounting_type"
     assert listed["AWG"].quantity.unit == "AWG" and listed["Nominal current"].quantity.low == 24
     assert "Feed-through terminal block" not in listed  # the sentence's subject is no label
+
+
+def test_in_is_a_unit_only_where_it_stands_for_inches(by_file):
+    # "Width in number of modules | 1": one module, not one inch
+    row = _row(by_file["MCN116.txt"], "Width in number of modules")
+    assert row.quantity.unit != "inch" and row.feature == "width_modules"

@@ -21,6 +21,7 @@ question's terms and features for the new product or qualifier.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -83,7 +84,14 @@ def product_words(engine: "Assistant", items: list[str]) -> frozenset[str]:
         for alias, names in vocab.kind_aliases.items():  # "breaker" for a circuit breaker
             if p.kind in names:
                 out.update(alias.split())
-    return frozenset(out)
+    # a word that names a feature is no product word ("current" of "residual current device")
+    return frozenset(out) - _feature_question_words()
+
+
+@lru_cache(maxsize=1)
+def _feature_question_words() -> frozenset[str]:
+    return frozenset(w for phrases in vocabulary().question_words.values() for p in phrases for w in p.split()
+                     if len(w) > 3)
 
 
 def decide(engine: "Assistant", question: str, history: list[str], resolution: "Resolution",

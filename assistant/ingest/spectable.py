@@ -145,7 +145,9 @@ def _unit_from_label(label: str, value: str) -> str:
     quantity = read_value(value)
     if quantity is None or quantity.quantity.unit:
         return value
-    units = {u for w in re.findall(r"[^\s(),]+", label) if len(w) > 1 and (u := canonical_unit(w))}
+    # "in" is a unit only as "(in)" or at the end ("Width in number of modules | 1" is no inch)
+    units = {u for w in re.findall(r"[^\s(),]+", label) if len(w) > 1 and (u := canonical_unit(w))
+             and (w.lower() != "in" or re.search(r"\(in\)|\bin$", label, re.IGNORECASE))}
     if len(units) == 1:
         with_unit = f"{value.strip()} {units.pop()}"
         parsed = read_value(with_unit)
