@@ -221,6 +221,7 @@ def measure(size: int, questions: Path = DEV) -> dict:
     result: dict = {"size": size, "datasheets": len(list(corpus.iterdir()))}
 
     embedder.encode([f"warm-up {i}: torch's first batches are slow" for i in range(64)])
+    load_before = os.getloadavg()[0]  # other jobs on the machine shift build and raw rate apart
     report = indexing.build(corpus, index, embedder)
     result.update(build_s=report.seconds, build_read_s=report.read_seconds, build_embed_s=report.embed_seconds,
                   chunks=report.chunks, distinct=report.distinct,
@@ -234,6 +235,7 @@ def measure(size: int, questions: Path = DEV) -> dict:
         texts = sorted({t for (t,) in db.execute("SELECT text FROM chunks")})
     sample = random.Random(0).sample(texts, min(512, len(texts)))  # the catalogue's mix of texts
     result["raw_chunks_per_s"] = raw_encode_rate(embedder, sample)
+    result["load_average"] = [load_before, os.getloadavg()[0]]  # before the build, after the raw rate
     manifest = store.read_manifest(store.current_generation(index))
     result["faiss"] = manifest.faiss
 

@@ -99,11 +99,6 @@ def source_name(path: Path, corpus_dir: Path) -> str:
     return f"{corpus_dir.name}/{path.relative_to(corpus_dir).as_posix()}"
 
 
-def corpus_hashes(corpus_dir: Path) -> dict[str, str]:
-    """``{source name: SHA-256}`` of every datasheet file in the corpus folder, in path order."""
-    return {source_name(p, corpus_dir): file_sha256(p) for p in corpus_files(corpus_dir)}
-
-
 def read_datasheet(path: Path, source: str) -> tuple[Document, list[Section]]:
     """Load, normalise and split one datasheet. Raises DatasheetError (with the reason a
     person reads) for an unreadable file (empty, binary, undecodable, no text)."""
