@@ -560,9 +560,9 @@ class PreviousGeneration:
         self.meta = gen / META
         self.db = db
         self.manifest = manifest
-        self._docs: dict[str, tuple[str, str, str]] = {
-            source: (item, sha, title) for item, source, title, sha in
-            db.execute("SELECT item, source, title, sha256 FROM documents")}
+        self._docs: dict[str, tuple] = {
+            row[1]: row for row in
+            db.execute("SELECT item, source, title, sha256, identifiers, vendor, series, kind FROM documents")}
         self._attributes: dict[str, list[str]] = {}
         for source, name in db.execute("SELECT source, name FROM doc_attributes ORDER BY rowid"):
             self._attributes.setdefault(source, []).append(name)
@@ -588,7 +588,7 @@ class PreviousGeneration:
     def document_info(self, source: str, sha256: str) -> tuple[str, tuple[str, ...]] | None:
         """(item number, own attribute names) of an unchanged file, None if new or changed."""
         known = self._docs.get(source)
-        if known is None or known[1] != sha256:
+        if known is None or known[3] != sha256:
             return None
         return known[0], tuple(self._attributes.get(source, ()))
 
@@ -606,12 +606,14 @@ class PreviousGeneration:
 
     def document(self, source: str) -> Document:
         """A carried file's normalised document, rebuilt from its stored lines."""
-        item, sha, title = self._docs[source]
+        item, _source, title, sha, identifiers, vendor, series, kind = self._docs[source]
         lines = tuple(Line(source, *row) for row in self.db.execute(
             "SELECT number, raw, text, page, page_line, heading FROM lines WHERE source = ? "
             "ORDER BY number",
             (source,)))
-        return Document(item=item, source=source, title=title, lines=lines, sha256=sha)
+        return Document(item=item, source=source, title=title, lines=lines, sha256=sha,
+                        identifiers=tuple(json.loads(identifiers or "[]")), vendor=vendor or "",
+                        series=series or "", kind=kind or "")
 
     def close(self) -> None:
         """Close the database."""
