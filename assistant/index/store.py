@@ -46,6 +46,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..ingest.loading import file_sha256 as sha256_file
 from ..records import (
     Accessory, Approval, Chunk, Document, Line, Product, Quantity, SpecRow, SpecTable,
 )
@@ -102,15 +103,6 @@ class Manifest:
     stats: dict[str, list[int]] = field(default_factory=dict)
     tokenizer: str = ""
     distinct: int = 0
-
-
-def sha256_file(path: Path) -> str:
-    """Hex SHA-256 of a file."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _fsync_dir(path: Path) -> None:
