@@ -138,6 +138,24 @@ class ProductResolver:
         return hint
 
     @cached_property
+    def _hint_index(self) -> dict[str, list[tuple[str, float]]]:
+        """stem → (item, weight) of every product it points at (vendor, series, kind words)."""
+        out: dict[str, list[tuple[str, float]]] = {}
+        for item, hint in self.hints.items():
+            for s, weight in hint.items():
+                out.setdefault(s, []).append((item, weight))
+        return out
+
+    @cached_property
+    def _name_stems(self) -> tuple[str, ...]:
+        """Vendor and series stems long enough to be matched with a typo (weight 2, 5+ letters)."""
+        return tuple(s for s, pointed in self._hint_index.items() if len(s) >= 5 and any(w >= 2 for _i, w in pointed))
+
+    @cached_property
+    def _order(self) -> dict[str, int]:
+        return {p.item: i for i, p in enumerate(self.products)}
+
+    @cached_property
     def _hint_stems(self) -> frozenset[str]:
         """Every stem that names some product (vendor, series, kind words)."""
         return frozenset(s for hint in self.hints.values() for s in hint)
@@ -177,22 +195,22 @@ class ProductResolver:
         typed = [w for w in words(question) if len(w) > 1]
         stems = {stem(w) for w in typed}
         scores: dict[str, float] = {}
-        for item, hint in self.hints.items():
-            score = 0.0
-            for s, weight in hint.items():
-                if s in stems:
-                    score += weight
-                elif weight >= 2 and len(s) >= 5 and any(
-                        len(w) >= 5 and fuzz.ratio(s, stem(w)) >= 83 for w in typed):
-                    score += weight * 0.9  # "pheonix", "siemen"
-            scores[item] = score
+        for s in stems:
+            for item, weight in self._hint_index.get(s, ()):
+                scores[item] = scores.get(item, 0.0) + weight
+        long_typed = [stem(w) for w in typed if len(w) >= 5]
+        for s in self._name_stems:  # vendor and series names typed loosely: "pheonix", "siemen"
+            if s not in stems and any(fuzz.ratio(s, t) >= 83 for t in long_typed):
+                for item, weight in self._hint_index[s]:
+                    if weight >= 2:
+                        scores[item] = scores.get(item, 0.0) + weight * 0.9
         best = max(scores.values(), default=0)
         if best < 1.5:
             # a kind only one product of the corpus is ("the M23 receptacle", "the SPD")
             kinds = [set(self._kind_words.get(s, ())) for s in stems]
             only = [k for k in kinds if len(k) == 1]
             return sorted(only[0]) if only and best >= 1 else []
-        top = [item for item, score in scores.items() if score >= best - 1e-9]
+        top = sorted((item for item, score in scores.items() if score >= best - 1e-9), key=self._order.__getitem__)
         if len(top) > 1:  # "the phoenix connector": the kind tells the vendor's products apart
             kinds = {item for s in stems for item in self._kind_words.get(s, ())}
             narrowed = [item for item in top if item in kinds]
