@@ -148,15 +148,9 @@ class Assistant:
                 for l in before + inside + after]
 
     def _printed_in(self, items: tuple[str, ...], typed: str) -> bool:
-        """Whether a typed code is printed in one of these products' datasheets (letters
-        and digits compared, separators ignored)."""
-        key = re.sub(r"[^0-9a-z]", "", typed.lower())
-        for item in items:
-            source = self.tables[item].product.source
-            text = " ".join(l.text for l in self.index.lines(source, 1, 10**9))
-            if key and key in re.sub(r"[^0-9a-z]", "", text.lower()):
-                return True
-        return False
+        """Whether a typed code is printed in one of these products' datasheets as a code
+        of its own (separators ignored; see :func:`.part.printed_at`)."""
+        return any(part.printed_at(self, item, typed) is not None for item in items)
 
     def _by_content(self, question: str) -> list[str]:
         """The one product a question names no product of but can only mean: all its key

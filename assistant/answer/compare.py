@@ -94,15 +94,20 @@ def answer(engine: "Assistant", question: str, items: list[str], qterms: list[st
                   citations=tuple(citations), headline=verdict_line)
 
 
-def _named_features(engine: "Assistant", question: str, items: list[str]) -> tuple[list[str], str]:
-    """The text features the question names best (not approvals), best first, and the
-    phrase that names them."""
+def _product_words(engine: "Assistant", items: list[str]) -> frozenset[str]:
+    """Words naming the products, never features: vendor, series, kind ("the siemens socket")."""
     names: set[str] = set()
     for item in items:
         product = engine.index.products.get(item)
         if product is not None:
             names.update(word_key(f"{product.vendor} {product.series} {product.kind}").split())
-    hits = [h for h in detect_features(question, frozenset(names)) if h.feature != "approvals"]
+    return frozenset(names)
+
+
+def _named_features(engine: "Assistant", question: str, items: list[str]) -> tuple[list[str], str]:
+    """The text features the question names best (not approvals), best first, and the
+    phrase that names them."""
+    hits = [h for h in detect_features(question, _product_words(engine, items)) if h.feature != "approvals"]
     vocab = vocabulary()
     named = [h for h in hits if h.words == hits[0].words
              and vocab.features.get(h.feature) and vocab.features[h.feature].dimension == "text"]
@@ -113,12 +118,7 @@ def _by_feature(engine: "Assistant", question: str, items: list[str]) -> dict[st
     """item → (readings, rows, feature) of the feature the question names, for the
     products whose sheets give it; empty when the question names no feature."""
     vocab = vocabulary()
-    names: set[str] = set()  # words naming the products: vendor, series, kind ("the siemens socket")
-    for item in items:
-        product = engine.index.products.get(item)
-        if product is not None:
-            names.update(word_key(f"{product.vendor} {product.series} {product.kind}").split())
-    hits = [h for h in detect_features(question, frozenset(names)) if h.feature != "approvals"]
+    hits = [h for h in detect_features(question, _product_words(engine, items)) if h.feature != "approvals"]
     if not hits:  # "which can run hotter?": the comparative names the feature
         word = _COMPARATIVE.search(question)
         implied = _IMPLIED.get(word.group(1).lower(), "") if word else ""

@@ -16,20 +16,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Callable
 
 from ..ingest.values import parse_all
 from ..records import Answer, Citation
-from ..vocabulary import vocabulary, word_key
+from ..vocabulary import code_key, vocabulary, word_key
 from . import refusal
 from .matching import detect_features
 
 if TYPE_CHECKING:
     from .assistant import Assistant
 
-# words before a part number that label it rather than say what it is
-_LABEL_WORDS = {"item", "no", "nr", "number", "order", "part", "art", "article", "cat", "catalogue",
-                "catalog", "type", "ref", "code", "kit", "contents", "content", "consisting", "of", "and"}
 
 
 @dataclass(frozen=True)
@@ -49,10 +47,6 @@ class Printed:
     line_end: int = 0
 
 
-def _compact(text: str) -> str:
-    return re.sub(r"[\W_]+", "", text.lower())
-
-
 def _spans(text: str, code: str) -> list[tuple[int, int]]:
     """Where a part number stands in a line, with any separators between its letters and
     digits (``PT 2,5`` as ``PT2.5``), never inside a longer code."""
@@ -63,17 +57,26 @@ def _spans(text: str, code: str) -> list[tuple[int, int]]:
     return [m.span() for m in re.finditer(pattern, text, re.IGNORECASE)]
 
 
+@lru_cache(maxsize=1)
+def _label_words() -> frozenset[str]:
+    """Words that label a part number rather than say what it is: the vocabulary's
+    identity labels ("Item no.", "Order code") and what lists parts ("Kit contents")."""
+    words = {w for label in vocabulary().identity_labels for w in label.split()}
+    return frozenset(words | {w for p in vocabulary().part_list_words for w in word_key(p).split()})
+
+
 def _describing_words(text: str, start: int, end: int) -> str:
     """The words a line gives a part number: those before it back to a label, ``:``, ``+``
     or a tab (``Kit contents: Chassis Connector PM252PECC`` → ``Chassis Connector``), else
     those after it up to a comma (``HP-09S1N8A2S00  Cable connector, female`` → ``Cable
     connector``)."""
+    labels = _label_words()
     before = re.split(r"[:+\t|;]|\s{2,}", text[:start])[-1]
-    words = [w for w in re.findall(r"[A-Za-z][\w-]*", before) if w.lower().strip(".") not in _LABEL_WORDS]
+    words = [w for w in re.findall(r"[A-Za-z][\w-]*", before) if w.lower().strip(".") not in labels]
     if words:
         return " ".join(words[-3:])
     after = re.split(r"[,;(]|\s{2,}|\t", text[end:].strip(" :-–\t"))[0]
-    words = [w for w in re.findall(r"[A-Za-z][\w-]*", after) if w.lower() not in _LABEL_WORDS]
+    words = [w for w in re.findall(r"[A-Za-z][\w-]*", after) if w.lower() not in labels]
     return " ".join(words[:6])
 
 
@@ -81,22 +84,18 @@ def find(engine: "Assistant", codes: tuple[str, ...]) -> Printed | None:
     """Where the one datasheet printing every part number of ``codes`` prints the first,
     None when no datasheet or more than one prints them (or a number is shorter than
     five letters and digits: too easily a value)."""
-    if not codes or any(len(_compact(c)) < 5 for c in codes):
+    if not codes or any(len(code_key(c)) < 5 for c in codes):
         return None
+    # one query finds the few sheets whose lines may print the first code (its letter and
+    # digit runs in order), so a catalogue's other sheets are never read
+    by_source = {p.source: item for item, p in engine.index.products.items()}
+    pattern = "%" + "%".join(re.findall(r"[A-Za-z0-9]+", codes[0])) + "%"
     found: list[Printed] = []
-    for item, table in engine.tables.items():
-        source = table.product.source
-        lines = [l for l in engine.index.lines(source, 1, 10**9) if l.text]
-        flat = _compact(" ".join(l.text for l in lines))
-        if not all(_compact(c) in flat for c in codes):
-            continue  # a cheap test before the token search
-        spots = []
-        for code in codes:
-            at = [(l, s) for l in lines for s in _spans(l.text, code)]
-            if not at:
-                break
-            spots.append(at[0])
-        if len(spots) != len(codes):
+    for source in engine.index.lines_matching(list(by_source), [pattern]):
+        item = by_source[source]
+        table = engine.tables[item]
+        spots = [printed_at(engine, item, code) for code in codes]
+        if None in spots:
             continue
         line, (start, end) = spots[0]
         acc = _accessory(table, codes[0])
@@ -107,8 +106,17 @@ def find(engine: "Assistant", codes: tuple[str, ...]) -> Printed | None:
     return found[0] if len(found) == 1 else None
 
 
+def printed_at(engine: "Assistant", item: str, code: str):
+    """(line, (start, end)) where a product's datasheet first prints a code as a code of
+    its own (any separators; never inside a longer code), None when it does not."""
+    lines = [l for l in engine.index.lines(engine.tables[item].product.source, 1, 10**9) if l.text]
+    if code_key(code) not in code_key(" ".join(l.text for l in lines)):
+        return None  # a cheap test before the token search
+    return next(((l, span) for l in lines for span in _spans(l.text, code)), None)
+
+
 def _accessory(table, code: str):
-    return next((acc for acc in table.accessories if _compact(acc.item_number) == _compact(code)), None)
+    return next((acc for acc in table.accessories if code_key(acc.item_number) == code_key(code)), None)
 
 
 def answer(engine: "Assistant", question: str, code: str, printed: Printed,
@@ -143,7 +151,7 @@ def _names_part(quote: str, code: str, printed: Printed, product) -> bool:
     """Whether a cited text is about the part: it prints the number, or (not for an
     accessory) the words the datasheet gives the part in full and in order when they
     differ from the product's own name (``Chassis Connector``)."""
-    if _compact(code) in _compact(quote):
+    if code_key(code) in code_key(quote):
         return True
     if printed.accessory:
         return False

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from ..ingest.identity import looks_like_identifier
 from ..ingest.values import canonical_unit
 from ..records import Answer
-from ..vocabulary import vocabulary, word_key
+from ..vocabulary import code_key, vocabulary, word_key
 from . import lookup, refusal
 from .matching import Candidate, best_rows, enough, fact, shown
 from .retrieval import stem
@@ -82,10 +82,6 @@ _DOING = {stem(w) for w in ("need", "needs", "add", "use", "using", "get", "put"
                             "do", "does", "go", "work", "have", "required", "require", "allowed")}
 
 
-def _compact(text: str) -> str:
-    return re.sub(r"[\W_]+", "", text.lower())
-
-
 def _identifiers(engine: "Assistant", item: str) -> tuple[str, ...]:
     product = engine.resolver.by_item.get(item)
     return (item, *product.identifiers) if product is not None else (item,)
@@ -107,10 +103,10 @@ def _from_text(engine: "Assistant", question: str, looked: Answer, intent: "Inte
     required = [t for t in intent.qterms if t not in _DOING] if len(intent.qterms) > 2 else intent.qterms
     if len(required) < 2 or coverage(required, said) < 1.0 - 1e-9:
         return None
-    quoted = _compact(first.quote)
-    own = {_compact(i) for p in looked.products for i in _identifiers(engine, p)}
+    quoted = code_key(first.quote)
+    own = {code_key(i) for p in looked.products for i in _identifiers(engine, p)}
     for token in re.findall(r"[A-Za-z0-9][\w:/.\-]*\w", question):
-        code = _compact(token)
+        code = code_key(token)
         if looks_like_identifier(token) and len(code) >= 5 and code not in own and code not in quoted:
             return None  # "does it mate with the 770-1242?" and the row names another part
     verdict = "no" if _NEGATION.search(first.quote) else "yes"

@@ -14,7 +14,7 @@ import re
 from functools import lru_cache
 
 from ..records import Accessory, Approval, Document, Line, Product, Section, SpecRow, SpecTable
-from ..vocabulary import vocabulary, word_key
+from ..vocabulary import code_key, vocabulary, word_key
 from .identity import looks_like_identifier
 from .layouts import FoundRow, read_rows
 from .sections import paragraphs
@@ -128,10 +128,6 @@ def make_row(section: Section, found: FoundRow, keys: frozenset[str] | None = No
         line_start=min(l.number for l in lines), line_end=max(l.number for l in lines),
         feature=feature, conductor=conductor,
     )
-
-
-def _compact(text: str) -> str:
-    return re.sub(r"[\W_]+", "", text.lower())
 
 
 def _is_mark(word: str) -> bool:
@@ -349,7 +345,7 @@ def build_spec_table(doc: Document, sections: list[Section], known: tuple[str, .
     accessories = _accessories(sections, doc.identifiers)
     listed = {n for a in accessories for n in range(a.line_start, a.line_end + 1)}
     own_names = set(doc.identifiers) | {doc.item}
-    compact_names = tuple(_compact(n) for n in own_names if len(_compact(n)) >= 4)
+    compact_names = tuple(code_key(n) for n in own_names if len(code_key(n)) >= 4)
     for section in sections:
         if _is_list_section(section, approvals):
             continue
@@ -360,7 +356,7 @@ def build_spec_table(doc: Document, sections: list[Section], known: tuple[str, .
                 continue  # the product's name heading a page ("A2C 2.5"): no row
             if (found.lines[0].number == 1 or found.lines[0].page_line == 1) \
                     and word_key(found.label) not in vocabulary().identity_labels \
-                    and _compact(f"{found.label} {found.value}").endswith(compact_names):
+                    and code_key(f"{found.label} {found.value}").endswith(compact_names):
                 continue  # a title or page header ending in the product's name ("Data sheet LZS | RT78725")
             accessory = _accessory_row(section, found)
             if accessory is not None:

@@ -31,6 +31,15 @@ def word_key(text: str) -> str:
     return " ".join(_NON_WORD.sub(" ", text.lower().replace("·", " ")).split())
 
 
+def code_key(text: str) -> str:
+    """A code compared as typed: letters and digits only, lower case (``"LZS:RT78725"`` →
+    ``"lzsrt78725"``, ``"PT 2,5"`` → ``"pt25"``)."""
+    return _CODE_SEPARATORS.sub("", text.lower())
+
+
+_CODE_SEPARATORS = re.compile(r"[\W_]+")
+
+
 def _contains(haystack: str, needle: str) -> int:
     """Word position of phrase ``needle`` in ``haystack`` (both word keys), or -1."""
     if not needle:
@@ -106,6 +115,8 @@ class Vocabulary:
             self.header_words: frozenset[str] = frozenset(word_key(x) for x in tables["header_words"])
             self.subrow_words: frozenset[str] = frozenset(word_key(x) for x in tables["subrow_words"])
             self.bullets: tuple[str, ...] = tuple(tables["bullets"])
+            self.part_list_words: tuple[str, ...] = tuple(
+                data.get("answers", {}).get("part_list_words", ()))
             self.universal_values: frozenset[str] = frozenset(
                 word_key(x) for x in data.get("answers", {}).get("universal_values", ()))
             self.note_prefixes: tuple[str, ...] = tuple(word_key(x) for x in data["notes"]["prefixes"])
