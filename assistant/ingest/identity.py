@@ -199,7 +199,8 @@ def identify(raw_lines: tuple[str, ...] | list[str], source: str) -> Identity:
 
 def _label_candidates(line: str) -> list[str]:
     """Places in a line where an identity label may start: the line, each table cell,
-    each ``|``-separated part, and after ``(`` (``(article no. 167592)``)."""
+    each ``|``-separated part, after ``(`` (``(article no. 167592)``) and after `` / ``
+    (``Artikelnummer / Article number: 10195100``)."""
     out = [line]
     if "\t" in line:
         cells = line.split("\t")
@@ -207,6 +208,8 @@ def _label_candidates(line: str) -> list[str]:
         out[0] = "\t".join(cells)
     out += [part for part in re.split(r"\s*\|\s*", line)[1:] if part]
     out += [m.group(1) for m in re.finditer(r"\(([^()]+)\)", line)]
+    # the second half of a bilingual label ("Artikelnummer / Article number: 10195100")
+    out += [part for part in re.split(r"\s+/\s+", line)[1:] if part]
     return [c.replace("\t", ": ", 1) if "\t" in c else c for c in out]
 
 
@@ -262,6 +265,10 @@ def _series(lines: list[str], content: list[str]) -> str:
     for index, line in enumerate(lines):
         if not line:
             continue
+        if "\t" not in line and ":" in line:
+            # "Range of product: NXB-63", "Baureihe / Series: EPIC H-BE": a label and its value
+            label, _, value = line.partition(":")
+            line = f"{label.split(' / ')[-1]}\t{value}"
         cells = [c.strip(" :") for c in line.split("\t")]
         head = cells[0]
         key = word_key(head)

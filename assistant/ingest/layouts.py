@@ -22,7 +22,21 @@ shape (:func:`classify`), then the readers below combine neighbouring lines:
   one-row paragraph) continues the row above;
 - **listed** — a description sentence listing ``label: value`` pairs between commas
   (``Feed-through terminal block, nom. voltage: 800 V, nominal current: 24 A, …,
-  mounting type: NS 35/7,5, NS 35/15``): each pair a row.
+  mounting type: NS 35/7,5, NS 35/15``): each pair a row; and a list of short lines under
+  a heading naming a text feature (``APPROVALS`` / ``CE`` / ``cURus, file E336129``): one
+  row, the heading its label;
+- **value first** — a table printing the value before its label (``24 A    Rated current,
+  IEC 60947-7-1``, ``PA 66    Insulating material``) is read turned round;
+- **ordering** — an ordering table (``Reference | Description | In [A] | Icn [A]``) over
+  rows of variants: each cell a row labelled by its column title, carrying the row's
+  identifiers (the spec table keeps the product's own line; the others are siblings).
+
+Before that, every line loses the footnote markers closing it (``10 A (1)``, ``10 *1``,
+``16 A ¹)``); a line opened by one is a footnote's text. A label opened by a symbol in
+brackets (``[In] rated current``) keeps the symbol after it (``rated current (In)``). And
+after it, a unit in brackets in a label moves into its bare value (``Rated current [A] |
+10`` → ``10 A``) and a bilingual label (``Bemessungsstrom / Rated current``) keeps its
+English half (:func:`tidy_row`).
 
 Rows are found from structure, not from a list of names: any label followed by a
 value-shaped tail is a row. Known labels (vocabulary and corpus) only decide where a *text*
@@ -36,9 +50,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..records import Line, Section
+from ..records import Line, Quantity, Section
 from ..vocabulary import vocabulary, word_key
-from .values import Parsed, canonical_unit, read_value, value_tail
+from .values import (Parsed, canonical_unit, footnote_line, footnote_marker, parse_value, read_value,
+                     strip_footnotes, value_tail)
 
 
 @dataclass(frozen=True)
@@ -47,13 +62,17 @@ class FoundRow:
     folded into the value: ``Weight g 115`` → ``115 g``), the lines it spans, and the
     layout that read it (``cells``, ``matrix``, ``inline``, ``sub-rows``, ``stacked``,
     ``listed``).
-    ``alternate`` is set for a unit-only row that gives the row above in a second unit."""
+    ``alternate`` is set for a unit-only row that gives the row above in a second unit.
+    ``names`` are the identifiers of the ordering-table row a cell stands in (layout
+    ``ordering``: ``Reference | In [A]`` / ``814021 | 10``), empty for every other layout:
+    the spec table keeps the row only when they name the sheet's own product."""
 
     label: str
     value: str
     lines: tuple[Line, ...]
     layout: str
     alternate: bool = False
+    names: tuple[str, ...] = ()
 
 
 _STANDARD_END = re.compile(r"\b(?:IEC/EN|IEC|EN|UL|CSA|DIN|VDE|ISO|No\.)$")
@@ -76,6 +95,8 @@ _COLON = re.compile(r"^(?P<label>[^:]{2,80}?)\s*:\s*(?P<value>.*)$")
 
 
 _ENUMERATED = re.compile(r"\(?[a-z]\.?\)\s+[a-z]")
+# a symbol in brackets opening a label: "[In] rated current", "[Ue] rated operational voltage"
+_SYMBOL = re.compile(r"^\[(?P<symbol>[A-Za-z][A-Za-z0-9.,_]{0,9})\]\s*(?P<rest>[A-Za-z(].*)$")
 
 
 def bullet(line: Line) -> str:
@@ -143,8 +164,8 @@ def value_like(text: str) -> bool:
     """A line that is a value by itself: a quantity (``16 A``, ``-25 °C ... +60 °C``), a
     long number (GTIN), yes/no, or a short code list (``IP20``, ``C``, ``CE, VDE``)."""
     text = text.strip()
-    if not text or len(text.split()) > 10:
-        return False
+    if not text or len(text.split()) > 10 or _NUMBERED.match(text):
+        return False  # "1. Strip the conductor 8-9 mm." is a step, not the value 1
     if read_value(text) is not None or re.fullmatch(r"\d{6,14}", text):
         return True
     if re.fullmatch(r"(?i)yes|no", text):
@@ -166,23 +187,41 @@ class Shape:
     parsed: Parsed | None = None
 
 
-def classify(line: Line, known: frozenset[str]) -> Shape:
+def classify(line: Line, known: frozenset[str], after_symbol: bool = False) -> Shape:
     """The shape of one line (see :class:`Shape`); ``known`` are label keys (word keys) that
-    the vocabulary and the corpus's own tables use, for text values without a separator."""
+    the vocabulary and the corpus's own tables use, for text values without a separator.
+
+    Footnote markers closing a line or a cell (``10 A (1)``, ``10 *1``, ``16 A ¹)``) are
+    not part of the value (the row's ``raw`` keeps them); a line opened by one is the
+    footnote's text (prose). A label opened by a symbol in brackets (``[Ue] rated
+    operational voltage: 230 V``) is read with the symbol after it: ``rated operational
+    voltage (Ue)``; ``after_symbol`` is set when the line is read again without it."""
     text = _unbullet(line.text)
-    sub_ok = bool(bullet(line)) or _indent(line) > 0
+    if "\t" in text:
+        # a footnote marker closing a cell, or standing in a cell of its own, is no value
+        cells = tuple(strip_footnotes(c.strip()) for c in text.split("\t") if not footnote_marker(c))
+        return Shape("cells", line, cells=cells)
+    if len(text) > MAX_ROW_CHARS or _ENUMERATED.match(text) or footnote_line(text):
+        # no row is this long (the readers below stay linear); "a.) plugging while
+        # rotated 180" is an item of a lettered list, not a row; "(1) Reference
+        # temperature 30 °C" is a footnote's text
+        return Shape("prose", line)
+    text = strip_footnotes(text)
+    symbol = _SYMBOL.match(text)
+    if symbol:  # "[Ue] rated operational voltage: 230 V": the symbol goes after the label
+        shape = classify(Line(line.source, line.number, line.raw, symbol.group("rest"), line.page,
+                              line.page_line, line.heading), known, after_symbol=True)
+        if shape.kind in ("row", "label"):
+            shape = Shape(shape.kind, line, label=f"{shape.label} ({symbol.group('symbol')})",
+                          value=shape.value, how=shape.how, parsed=shape.parsed)
+        return shape
+    sub_ok = bool(bullet(line)) or _indent(line) > 0 or after_symbol
 
     def starts_row(label: str) -> bool:
         # a label starts with a capital, except a sub-row's (bullet, indent, "min", "solid")
+        # or one that a symbol opened ("[In] rated current")
         return label[:1].isupper() or label[:1] == "(" or sub_ok or _subrow_label(label)
 
-    if "\t" in text:
-        cells = tuple(c.strip() for c in text.split("\t"))
-        return Shape("cells", line, cells=cells)
-    if len(text) > MAX_ROW_CHARS or _ENUMERATED.match(text):
-        # no row is this long (the readers below stay linear); "a.) plugging while
-        # rotated 180" is an item of a lettered list, not a row
-        return Shape("prose", line)
     colon = _COLON.match(text)
     if colon and plausible_label(colon.group("label")) and not re.search(r"\d$", colon.group("label")) \
             and "//" not in text and starts_row(colon.group("label")):
@@ -289,14 +328,27 @@ def _cells_row(cells: tuple[str, ...]) -> tuple[str, str, bool] | None:
 
 
 def read_rows(section: Section, known: frozenset[str]) -> list[FoundRow]:
-    """The spec rows of a section, in line order (see the module docstring)."""
+    """The spec rows of a section, in line order (see the module docstring).
+
+    Labels come back tidied (:func:`tidy_row`): a unit in brackets moved into the value,
+    the English half of a bilingual label."""
+    listed = _heading_list(section, known)
+    if listed:
+        return [tidy_row(r, known) for r in listed]
     shapes = [classify(line, known) if line.text else None for line in section.lines]
+    _value_first(shapes, known)
     _pairs(shapes)
+    return [tidy_row(r, known) for r in _read(section, shapes)]
+
+
+def _read(section: Section, shapes: list[Shape | None]) -> list[FoundRow]:
+    """The rows of a section's classified lines (see :func:`read_rows`)."""
     rows: list[FoundRow] = []
     structured = 0
     i = 0
     parent: Shape | None = None  # a label-only line waiting for its sub-rows or value
     header: tuple[str, ...] = ()  # the column titles of a matrix
+    ordering: tuple[str, ...] = ()  # the column titles of an ordering table
     while i < len(shapes):
         shape = shapes[i]
         if shape is None:
@@ -305,6 +357,16 @@ def read_rows(section: Section, known: frozenset[str]) -> list[FoundRow]:
         nxt = next((shapes[k] for k in range(i + 1, min(i + 4, len(shapes))) if shapes[k] is not None), None)
         if shape.kind == "cells":
             cells = shape.cells
+            if ordering and len(cells) == len(ordering):
+                rows += _ordering_rows(ordering, shape)
+                structured += 1
+                i += 1
+                continue
+            ordering = ()
+            if _ordering_header(cells, shapes[i + 1:i + 4]):
+                ordering, header, parent = cells, (), None
+                i += 1
+                continue
             if header and len(cells) == len(header):
                 rows += _matrix_rows(header, shape)
                 structured += 1
@@ -331,7 +393,7 @@ def read_rows(section: Section, known: frozenset[str]) -> list[FoundRow]:
             structured += 1
             i += 1
             continue
-        header = ()
+        header, ordering = (), ()
         if shape.kind == "label":
             stacked = _stacked(shapes, i, section)
             if stacked:
@@ -409,6 +471,191 @@ def read_rows(section: Section, known: frozenset[str]) -> list[FoundRow]:
         parent = None
         i += 1
     return _prose_guard(section, shapes, rows, structured)
+
+
+def tidy_row(row: FoundRow, known: frozenset[str] = frozenset()) -> FoundRow:
+    """A found row's label as the spec table keeps it: a unit in brackets in the label
+    moved into a bare value (``Rated current [A] | 10`` → ``Rated current`` = ``10 A``,
+    :func:`label_unit`) and of a bilingual label its English half (:func:`english_label`)."""
+    label, value = label_unit(row.label, row.value)
+    label = english_label(label, known)
+    if (label, value) == (row.label, row.value):
+        return row
+    return FoundRow(label, value, row.lines, row.layout, row.alternate, row.names)
+
+
+_BRACKET_UNIT = re.compile(r"\s*\[(?P<unit>[^\[\]]{1,10})\]")
+
+
+def label_unit(label: str, value: str) -> tuple[str, str]:
+    """(label, value) with a unit printed in brackets in the label (``Tightening torque
+    [N·m]``, ``Rated voltage [V AC]``, ``In [A]``) moved to the value it is the unit of:
+    a bare number or range gets it (``0.5 to 0.6`` → ``0.5 to 0.6 N·m``); a value printing
+    the same unit keeps its own. Anything else (a text value, a bracket that is no unit)
+    is left as printed."""
+    m = _BRACKET_UNIT.search(label)
+    if m is None or not canonical_unit(m.group("unit")):
+        return label, value
+    printed = m.group("unit").strip()
+    bare = (label[:m.start()] + label[m.end():]).strip(" ,")
+    parsed = read_value(value)
+    if parsed is None or not bare:
+        return label, value
+    if parsed.quantity.unit:
+        same = parsed.quantity.unit == canonical_unit(printed)
+        return (bare, value) if same else (label, value)
+    with_unit = f"{value.strip()} {printed}"
+    again = read_value(with_unit)
+    if again is None or again.quantity.unit != canonical_unit(printed):
+        return label, value
+    return bare, with_unit
+
+
+def english_label(label: str, known: frozenset[str] = frozenset()) -> str:
+    """The English half of a bilingual label (``Bemessungsstrom / Rated current`` →
+    ``Rated current``; either order): of two halves around `` / ``, the one naming a
+    longer phrase of the vocabulary's labels, when the other names a
+    shorter one and reads as a word of another language, not as a second reading of the
+    same label (``Rated voltage AC / DC``, ``solid / stranded``, ``Approvals /
+    Certificates`` stay whole). Anything else is returned as printed."""
+    if " / " not in label:
+        return label
+    halves = [h.strip(" ,:") for h in label.split(" / ")]
+    if len(halves) != 2 or not all(halves) or halves[0].count("(") != halves[0].count(")"):
+        return label
+    strength = [_label_strength(h, known) for h in halves]
+    keep = 0 if strength[0] > strength[1] else 1 if strength[1] > strength[0] else -1
+    if keep < 0:
+        return label
+    other = halves[1 - keep]
+    vocab = vocabulary()
+    # a word of another language: lower-case letters (not an acronym like "REACH"), no number
+    foreign = (re.search(r"[a-zß-ÿ]{4,}", other) and not re.search(r"\d", other) and not is_unit(other)
+               and not vocab.conductor_of(other) and not _subrow_label(other))
+    return halves[keep] if foreign else label
+
+
+def _label_strength(text: str, known: frozenset[str] = frozenset()) -> int:
+    """The word count of the longest label phrase of the vocabulary (feature labels and
+    ``[labels]``) in a text. (Not the corpus's own table labels: in a value-first table
+    those are values, ``TS 35x7.5, TS 35x15 | Mounting``.)"""
+    words = word_key(text).split()
+    labels = _vocabulary_labels()
+    for size in range(len(words), 0, -1):
+        for start in range(len(words) - size + 1):
+            if " ".join(words[start:start + size]) in labels:
+                return size
+    return 0
+
+
+@lru_cache(maxsize=1)
+def _vocabulary_labels() -> frozenset[str]:
+    return _feature_labels() | frozenset(vocabulary().text_labels)
+
+
+def _heading_list(section: Section, known: frozenset[str]) -> list[FoundRow]:
+    """A section that is a list of short lines under a heading naming a text feature
+    (``APPROVALS`` / ``CE`` / ``UKCA`` / ``cURus, file E336129``; ``Normen / Standards`` /
+    ``DIN EN 61984``): one row, the heading its label and the lines its value."""
+    title = section.path[-1] if section.path else ""
+    feature = vocabulary().feature_of(english_label(title, known))
+    if not feature or vocabulary().features[feature].dimension != "text":
+        return []
+    body = [line for line in section.lines if line.text]
+    if not 1 <= len(body) <= 12:
+        return []
+    for line in body:
+        text = line.text
+        if "\t" in text or ":" in text or len(text) > 40 or len(text.split()) > 5 or text.endswith(".") \
+                or (parse_value(text)[0] or Quantity(0, 0)).unit:
+            return []  # a table, a sentence, a rated value ("Rated current UL 20 A")
+    return [FoundRow(title, ", ".join(line.text for line in body), tuple(body), "listed")]
+
+
+def _ordering_header(cells: tuple[str, ...], following: list[Shape | None]) -> bool:
+    """An ordering table's header: three or more column titles, one of them an identity
+    label (``Reference``, ``Order code``, ``Item no.``, ``Model``), none a value, over two
+    or more rows whose identity cells are identifiers (``814019 | NXB-63 1P C6 | 6``)."""
+    from .identity import looks_like_identifier
+
+    if len(cells) < 3 or not all(cells) or any(read_value(c) is not None for c in cells):
+        return False
+    columns = _identity_columns(cells)
+    if not columns:
+        return False
+    rows = [s for s in following if s is not None][:2]
+    return len(rows) == 2 and all(
+        s.kind == "cells" and len(s.cells) == len(cells)
+        and all(looks_like_identifier(s.cells[k], labelled=True) and re.search(r"\d", s.cells[k])
+                for k in columns)
+        for s in rows)
+
+
+def _identity_columns(cells: tuple[str, ...]) -> list[int]:
+    labels = set(vocabulary().identity_labels)
+    return [k for k, c in enumerate(cells) if word_key(c) in labels]
+
+
+def _ordering_rows(header: tuple[str, ...], shape: Shape) -> list[FoundRow]:
+    """One row per cell of an ordering table's row, labelled by its column title, with the
+    row's identifiers as ``names`` (the spec table keeps the product's own row; the other
+    rows are its sibling variants)."""
+    columns = _identity_columns(header)
+    names = tuple(shape.cells[k] for k in columns)
+    return [FoundRow(title, cell, (shape.line,), "ordering", names=names)
+            for k, (title, cell) in enumerate(zip(header, shape.cells)) if k not in columns and cell]
+
+
+def _value_first(shapes: list[Shape | None], known: frozenset[str]) -> None:
+    """A section printing every row value first, label after (``24 A    Rated current,
+    IEC 60947-7-1``, ``PA 66    Insulating material``): when most of its two-cell rows
+    read so (a value, then a label the vocabulary knows: three or more, at least three
+    times as many as the other way round), every two-cell row whose second cell is a
+    label at least as well known as the first is turned round, and a line without a
+    column gap that starts with a value and goes on with a label (``3 Pollution
+    degree``: no gap after a lone digit) becomes a row."""
+    first = other = 0
+    for shape in shapes:
+        if shape is None or shape.kind != "cells" or len(shape.cells) != 2:
+            continue
+        a, b = shape.cells
+        if _valueish(a) and _labelish(b) and _label_strength(b, known) > _label_strength(a, known):
+            first += 1
+        elif _labelish(a) and _valueish(b):
+            other += 1
+    if first < 3 or first < 3 * other:
+        return
+    for index, shape in enumerate(shapes):
+        if shape is None:
+            continue
+        if shape.kind == "cells":
+            if len(shape.cells) == 2 and _labelish(shape.cells[1]) and not _is_header(shape.cells) \
+                    and _label_strength(shape.cells[1], known) >= _label_strength(shape.cells[0], known):
+                shapes[index] = Shape("cells", shape.line, cells=(shape.cells[1], shape.cells[0]))
+            continue
+        text = _unbullet(shape.line.text)
+        parsed = read_value(text)
+        if parsed is not None and not _NUMBERED.match(text) and parsed.end < len(text):
+            rest = text[parsed.end:].strip()
+            if _labelish(rest) and len(rest.split()) <= 8:
+                shapes[index] = Shape("row", shape.line, label=rest, value=parsed.shown, how="value-first",
+                                      parsed=parsed)
+
+
+def _valueish(text: str) -> bool:
+    """A cell that reads as a value: a whole quantity (``0.2-6 mm²``, ``-50 to +105 °C``)
+    or a short code (``III``, ``V-0``, ``PA 66``)."""
+    parsed = read_value(text)
+    if parsed is not None and not text[parsed.end:].strip():
+        return True
+    return value_like(text) and not re.search(r"[a-zäöü]{3}", text)
+
+
+def _labelish(text: str) -> bool:
+    """A cell that reads as a label: a plausible label with words in lower case and no
+    value in it (``Rated current, IEC 60947-7-1``, ``Conductor cross-section, solid``)."""
+    return (plausible_label(text) and re.search(r"[a-zäöü]{2}", text) is not None and read_value(text) is None
+            and not _NUMBERED.match(text))
 
 
 _LISTED_LABEL = re.compile(r"(?:^|,\s+)(?P<label>[A-Za-z][a-z .()/-]{1,40}?|[A-Z]{2,5}):\s+")

@@ -109,7 +109,7 @@ def is_heading(lines: tuple[Line, ...], index: int, markdown: bool) -> bool:
     standalone = _is_blank(lines, index - 1) and (
         _is_blank(lines, index + 1) or lines[index + 1].raw.startswith(" ")
     )
-    if standalone and _titleish(text, 6) and _SECTION_WORDS.search(text):
+    if standalone and _titleish(text, 6) and (_SECTION_WORDS.search(text) or _section_words(text)):
         return True
     # PDF text without blank separators: only an unmistakable datasheet part name
     # (``Connection data``, ``Ratings per IEC/EN 60664-1``) counts.
@@ -135,13 +135,17 @@ _STANDARD_IN_TITLE = re.compile(r"\b(?:IEC/EN|IEC|EN|UL|CSA|DIN|VDE|ISO)\s+(?:No
 
 
 def _section_words(text: str) -> bool:
-    """Whether every word of a short title is a section word of the vocabulary."""
+    """Whether every word of a short title is a section word of the vocabulary; of a
+    bilingual title (``Normen / Standards``) every word of one half."""
     from ..vocabulary import vocabulary, word_key
 
-    words = word_key(text.replace("/", " ")).split()
     section = vocabulary().section_words
-    return bool(words) and all(w in section or w in ("and", "of", "the", "&") for w in words) \
-        and any(w in section for w in words)
+    for part in [text] + (text.split(" / ") if " / " in text else []):
+        words = word_key(part.replace("/", " ")).split()
+        if words and all(w in section or w in ("and", "of", "the", "&") for w in words) \
+                and any(w in section for w in words):
+            return True
+    return False
 
 
 def split_sections(doc: Document) -> list[Section]:

@@ -89,6 +89,18 @@ def _standard(section: Section) -> str:
     return (match.group(1) or match.group(2)).strip()
 
 
+_STANDARD_AFTER_VALUE = re.compile(
+    r"\b(?:according\s+to|acc\.?\s+to|in\s+acc\.?\s+with|as\s+per|per|to)\s+"
+    r"((?:IEC/EN|DIN\s+EN|IEC|EN|UL|CSA|DIN|VDE|ISO)\s+(?:No\.\s*)?\d[\w.\-/]*)", re.IGNORECASE)
+
+
+def _standard_in_value(value: str) -> str:
+    """The standard a value is given under when its text names one after the number
+    (``6 kA according to EN 60898-1`` → ``EN 60898-1``), ``""`` when it names none."""
+    match = _STANDARD_AFTER_VALUE.search(value)
+    return match.group(1).strip() if match else ""
+
+
 def _dimension(row_quantity) -> str:
     if row_quantity is None:
         return ""
@@ -109,7 +121,8 @@ def make_row(section: Section, found: FoundRow, keys: frozenset[str] | None = No
         strict = None
     if word_key(found.label) in vocab.identity_labels:
         strict = None  # "Part number | 92.931.3053.1": an identifier, not a number
-    feature = vocab.feature_of(found.label, _dimension(strict.quantity if strict else None))
+    dimension = _dimension(strict.quantity if strict else None)
+    feature = vocab.feature_of(found.label, dimension) or vocab.feature_of_symbol(found.label, dimension)
     pattern = vocab.features[feature].value_pattern if feature else ""
     if pattern and not re.search(pattern, found.value):
         feature = ""  # "Standard designation | M12 connector": no standard named
@@ -120,10 +133,13 @@ def make_row(section: Section, found: FoundRow, keys: frozenset[str] | None = No
     if not feature and found.label.split() and _is_mark(found.label.split()[0]):
         feature = "approvals"  # "cULus | 600 V, 20 A", "VDE | EN 61535", "UL (File E77054) 300 V 20 A"
     conductor = vocab.conductor_of(found.label) if feature in CONDUCTOR_FEATURES else ""
+    if feature in CONDUCTOR_FEATURES and not conductor and strict is not None:
+        # "Connection cross-section: 1 … 25 mm² rigid": the class printed after the size
+        conductor = vocab.conductor_of(value[strict.end:])
     lines = found.lines
     return SpecRow(
         item=section.item, section=section.title, attribute=attribute, qualifier=qualifier,
-        standard=_standard(section), value=found.value, quantity=quantity, alternate=alternate,
+        standard=_standard(section) or _standard_in_value(value), value=found.value, quantity=quantity, alternate=alternate,
         raw=" ".join(line.raw.strip() for line in lines), source=section.source,
         line_start=min(l.number for l in lines), line_end=max(l.number for l in lines),
         feature=feature, conductor=conductor,
@@ -310,6 +326,26 @@ def _accessories(sections: list[Section], own: tuple[str, ...] = ()) -> list[Acc
     return out
 
 
+def _siblings(section: Section, found: list[FoundRow], own: set[str]) -> list[Accessory]:
+    """The other variants an ordering table lists beside the product (``814023 | NXB-63
+    1P C16 | 16 | 6000 | 18`` on the sheet of the 814021): one accessory each, in the
+    section's group, its first identifier the item number and its other cells, labelled
+    by their column titles, the description. ``own`` are the product's identifiers as
+    :func:`code_key` forms."""
+    out: list[Accessory] = []
+    by_line: dict[int, list[FoundRow]] = {}
+    for row in found:
+        if row.names and not own & {code_key(n) for n in row.names}:
+            by_line.setdefault(row.lines[0].number, []).append(row)
+    for number, rows in by_line.items():
+        names = rows[0].names
+        description = "; ".join([*names[1:], *(f"{r.label} {r.value}" for r in rows)])
+        out.append(Accessory(item=section.item, group=section.path[-1], item_number=names[0],
+                             description=description, source=section.source,
+                             line_start=number, line_end=number))
+    return out
+
+
 def _product(doc: Document, rows: list[SpecRow]) -> Product:
     """The product record: the document's identity, colour from the ``color`` row."""
     color = next((r.value for r in rows if r.feature == "color"), "")
@@ -337,7 +373,9 @@ def build_spec_table(doc: Document, sections: list[Section], known: tuple[str, .
 
     Rows come from every section that is not an approvals or accessory list (see
     :mod:`.layouts`); ``known`` are the corpus's own table labels
-    (:func:`corpus_attributes`). Approvals and accessories come from those lists.
+    (:func:`corpus_attributes`). Approvals and accessories come from those lists; of an
+    ordering table only the product's own line gives rows, the other variants it lists
+    become accessories (:func:`_siblings`), never identifiers.
     """
     approvals = _approvals(sections)
     labels = known_labels(known)
@@ -346,10 +384,15 @@ def build_spec_table(doc: Document, sections: list[Section], known: tuple[str, .
     listed = {n for a in accessories for n in range(a.line_start, a.line_end + 1)}
     own_names = set(doc.identifiers) | {doc.item}
     compact_names = tuple(code_key(n) for n in own_names if len(code_key(n)) >= 4)
+    own_codes = {code_key(n) for n in own_names}
     for section in sections:
         if _is_list_section(section, approvals):
             continue
-        for found in read_rows(section, labels):
+        found_rows = read_rows(section, labels)
+        accessories += _siblings(section, found_rows, own_codes)
+        for found in found_rows:
+            if found.names and not own_codes & {code_key(n) for n in found.names}:
+                continue  # another variant's row of an ordering table (one of the siblings above)
             if found.lines[0].number in listed:
                 continue  # an accessory's item number and description
             if f"{found.label} {found.value}" in own_names:

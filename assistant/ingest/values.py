@@ -243,6 +243,43 @@ def _prepare(text: str) -> str:
     return _patterns()["thousands"].sub(lambda m: m.group(1) + m.group(2).replace(" ", ""), text)
 
 
+# Footnote markers printed after a value or a label: "10 A (1)", "10 *1", "16 A ¹)", "IP65 ³)".
+# A superscript digit right after "m" is a unit's power ("mm²)") and stays.
+_SUPERSCRIPTS = "¹²³⁴⁵⁶⁷⁸⁹⁰"
+_FOOTNOTE_END = re.compile(rf"(?:\s+(?:\(\d{{1,2}}\)|\*\d{{1,2}}|[{_SUPERSCRIPTS}]{{1,2}}\))"
+                           rf"|(?<![mM\s])\s+[{_SUPERSCRIPTS}]{{1,2}}"
+                           rf"|(?<=[^\sm{_SUPERSCRIPTS}(])[{_SUPERSCRIPTS}]{{1,2}}\))\s*$")
+_FOOTNOTE_MARK = re.compile(rf"\(\d{{1,2}}\)|\*\d{{1,2}}|[{_SUPERSCRIPTS}]{{1,2}}\)?")
+_FOOTNOTE_START = re.compile(rf"^(?:\(\d{{1,2}}\)|\*\d{{1,2}}|[{_SUPERSCRIPTS}]{{1,2}}\)?)\s+(?=\S)")
+
+
+def strip_footnotes(text: str) -> str:
+    """A printed value or label without the footnote markers closing it: ``"10 A (1)"`` →
+    ``"10 A"``, ``"10 *1"`` → ``"10"``, ``"16 A ¹) ²)"`` → ``"16 A"``. Markers inside the
+    text stay; the footnote text itself is a line of its own (see :func:`footnote_line`);
+    the marker stays in the row's ``raw`` line."""
+    text = text.rstrip()
+    while True:
+        # only the line's end is searched: a marker is a few characters (and this stays
+        # linear on a megabyte line of spaces)
+        cut = max(len(text) - 12, 0)
+        m = _FOOTNOTE_END.search(text, cut)
+        if m is None or m.start() == 0 or not text[:m.start()].strip():
+            return text
+        text = text[:m.start()].rstrip()
+
+
+def footnote_marker(text: str) -> bool:
+    """Whether a table cell is only a footnote marker (``¹)``, ``(2)``, ``*1``)."""
+    return _FOOTNOTE_MARK.fullmatch(text.strip()) is not None
+
+
+def footnote_line(text: str) -> bool:
+    """Whether a line is a footnote's text, opened by its marker: ``"(1) Reference
+    temperature 30 °C"``, ``"*2 Without condensation."``, ``"¹) at 40 °C ambient"``."""
+    return _FOOTNOTE_START.match(text) is not None
+
+
 # A short prefix before a value ("Locked: > 80 N", "Unlocked: approx. 20 … 70 N").
 _PREFIX = re.compile(r"^[A-Za-z][\w\s.\-]{0,20}:\s*")
 

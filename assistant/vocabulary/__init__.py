@@ -56,7 +56,9 @@ class Feature:
     installers use for it, and for a text feature the values a yes/no question may name
     (``push-in`` for the connection technology; all as word keys). ``value_pattern``: a
     regular expression a row's value must match to be of the feature (a standard's name
-    for ``standards``: "Standard designation | M12 connector" is none)."""
+    for ``standards``: "Standard designation | M12 connector" is none). ``symbols``: the
+    letter symbols standards give the feature (``In``, ``Ue``), as printed (case matters:
+    ``In`` is no ``in``); a label that is only a symbol names the feature."""
 
     id: str
     name: str
@@ -65,6 +67,7 @@ class Feature:
     words: tuple[str, ...]
     values: tuple[str, ...] = ()
     value_pattern: str = ""
+    symbols: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,7 @@ class Vocabulary:
                              tuple(word_key(x) for x in spec.get("labels", ())),
                              tuple(word_key(x) for x in spec.get("words", ())),
                              tuple(word_key(x) for x in spec.get("values", ())),
-                             spec.get("value_pattern", ""))
+                             spec.get("value_pattern", ""), tuple(spec.get("symbols", ())))
                 for fid, spec in data["features"].items()}
             conductors = data["conductors"]
             self.conductor_order: tuple[str, ...] = tuple(conductors["order"])
@@ -191,6 +194,16 @@ class Vocabulary:
                 for fid in index.get(" ".join(words[start:start + size]), ()):
                     if self._fits(fid, dimension):
                         return fid
+        return ""
+
+    def feature_of_symbol(self, label: str, dimension: str = "") -> str:
+        """The feature whose letter symbol a label is, as printed (``"In"`` with a current
+        → ``rated_current``; an ordering table's column ``In [A]``), ``""`` when the label
+        is no symbol or the value's ``dimension`` disagrees."""
+        label = label.strip(" ()[]:")
+        for feature in self.features.values():
+            if label in feature.symbols and self._fits(feature.id, dimension):
+                return feature.id
         return ""
 
     def _fits(self, feature: str, dimension: str) -> bool:
