@@ -101,8 +101,9 @@ async def test_check_answer_shows_verdict(assistant: Assistant):
 async def test_not_found_is_visibly_not_an_answer(assistant: Assistant):
     app = make_app(assistant=assistant)
     async with app.run_test(size=SIZE) as pilot:
-        exchange = await ask(pilot, "what is the price of the 2002-1204?")
+        exchange = await ask(pilot, "what is the insulation resistance of the 2002-1204?")
         assert exchange.answer.kind == "not_found"
+        assert exchange.answer.related  # the close rows, shown apart
         assert exchange.has_class("-not_found")
         assert not exchange.query_one(".headline").display
         assert text_of(exchange, "state").startswith("the datasheets don't say")
@@ -606,9 +607,10 @@ async def test_question_asked_while_loading_is_queued(monkeypatch, corpus_dir, i
     gate = threading.Event()
     original = Assistant.open
 
-    def slow_open(index_dir=None, corpus_dir=None, progress=None, embedder_=None, on_rebuild=None):
+    def slow_open(index_dir=None, corpus_dir=None, progress=None, embedder_=None, on_rebuild=None, on_notice=None):
         assert gate.wait(30)
-        return original(index_dir, corpus_dir, progress=progress, embedder=embedder, on_rebuild=on_rebuild)
+        return original(index_dir, corpus_dir, progress=progress, embedder=embedder, on_rebuild=on_rebuild,
+                        on_notice=on_notice)
 
     monkeypatch.setattr(Assistant, "open", staticmethod(slow_open))
     app = make_app(corpus_dir=corpus_dir, index_dir=index_dir)
@@ -633,8 +635,9 @@ async def test_question_asked_while_loading_is_queued(monkeypatch, corpus_dir, i
 async def test_building_the_index_shows_progress(monkeypatch, tmp_path, corpus_dir, embedder):
     original = Assistant.open
     monkeypatch.setattr(Assistant, "open", staticmethod(
-        lambda index_dir=None, corpus_dir=None, progress=None, embedder_=None, on_rebuild=None:
-        original(index_dir, corpus_dir, progress=progress, embedder=embedder, on_rebuild=on_rebuild)))
+        lambda index_dir=None, corpus_dir=None, progress=None, embedder_=None, on_rebuild=None, on_notice=None:
+        original(index_dir, corpus_dir, progress=progress, embedder=embedder, on_rebuild=on_rebuild,
+                 on_notice=on_notice)))
     app = make_app(corpus_dir=corpus_dir, index_dir=tmp_path / "index")
     seen: list[str] = []
     real_status = app.set_status
@@ -644,6 +647,32 @@ async def test_building_the_index_shows_progress(monkeypatch, tmp_path, corpus_d
         assert app.assistant is not None
         assert any(s.startswith("Building index") for s in seen)
         assert any("embedding passages" in s for s in seen)
+
+
+async def test_index_notice_is_shown_once_while_opening(monkeypatch, tmp_path, corpus_dir, embedder):
+    """An index whose datasheet folder is gone answers as built; the user is told so as the
+    index opens (status line and one notification), not twice."""
+    import shutil
+
+    copy = tmp_path / "sheets"
+    shutil.copytree(corpus_dir, copy)
+    Assistant.open(tmp_path / "index", copy, embedder=embedder)
+    shutil.rmtree(copy)
+    original = Assistant.open
+    monkeypatch.setattr(Assistant, "open", staticmethod(
+        lambda index_dir=None, corpus_dir=None, progress=None, embedder_=None, on_rebuild=None, on_notice=None:
+        original(index_dir, corpus_dir, progress=progress, embedder=embedder, on_rebuild=on_rebuild,
+                 on_notice=on_notice)))
+    app = make_app(index_dir=tmp_path / "index")
+    seen: list[str] = []
+    real_status = app.set_status
+    monkeypatch.setattr(app, "set_status", lambda text, progress=None: (seen.append(text), real_status(text, progress)))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.assistant is not None
+        assert any("is missing" in s for s in seen)
+        notes = [n for n in app._notifications if "is missing" in n.message]
+        assert len(notes) == 1
 
 
 async def test_unreadable_corpus_is_a_message_not_a_traceback(tmp_path):

@@ -49,9 +49,10 @@ def test_chat_check_verdict_narrow(snap_compare, assistant: Assistant):
 
 
 def test_chat_refusal(snap_compare, assistant: Assistant):
-    """not_found: marked as such, related passages labelled "not an answer"."""
+    """not_found: marked as such, related rows and passages labelled "not an answer"."""
     app = make_app(assistant=assistant)
-    assert snap_compare(app, terminal_size=(100, 30), run_before=asking("what is the price of the 2002-1204?"))
+    assert snap_compare(app, terminal_size=(100, 30),
+                        run_before=asking("what is the insulation resistance of the 2002-1204?"))
 
 
 def test_chat_refusal_narrow_light(snap_compare, assistant: Assistant):

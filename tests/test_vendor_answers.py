@@ -265,3 +265,100 @@ def test_a_push_in_minimum_does_not_outweigh_the_class_maximum(vendor_assistant)
     # with collar 0.25 … 1.5 mm²; "push-in termination, from 1.5 mm²" gives no maximum
     answer = vendor_assistant.ask("2,5 sq mm ferrule'd wire WITH collar in a 770-1252?")
     assert answer.verdict == "no", answer.answer
+
+
+@pytest.mark.parametrize("question", [
+    "two 1.5mm2 solid in one clamp of the AK950?",
+    "a pair of 1.5mm2 solid in one clamp of the AK950?",
+    "2 x 1.5mm² solid wires in one AK950 terminal ok?",
+])
+def test_two_conductors_are_checked_against_the_per_clamp_row_not_a_prose_maximum(vendor_assistant, question):
+    # "Conductors per clamping unit 1x (1,0 ... 2,5), 2x 1,0 mm²" names no class and holds
+    # for solid; "Two conductors with twin ferrule Maximum 2x1,5 mm²" does not
+    answer = vendor_assistant.ask(question)
+    assert answer.verdict == "no", answer.answer
+    assert answer.citations[0].quote.startswith("Conductors per clamping unit")
+
+
+@pytest.mark.parametrize("question, verdict, cited", [
+    ("will a 40.61 relay plug into the 95.05?", "yes", "For relay types 40.51, 40.52, 40.61"),
+    ("can I fit a 40.52 relay in the finder 95.05 socket", "yes", "For relay types 40.51, 40.52, 40.61"),
+])
+def test_a_part_number_printed_in_the_products_own_sheet_decides_a_yes_no(vendor_assistant, question, verdict,
+                                                                          cited):
+    answer = vendor_assistant.ask(question)
+    assert answer.verdict == verdict, answer.answer
+    assert cited in answer.citations[0].quote
+
+
+def test_a_follow_up_under_that_keeps_the_earlier_approval(vendor_assistant):
+    answer = vendor_assistant.ask("what's the max current under that?", ["is the 770 plug UL approved?"])
+    assert answer.kind == "spec" and "UL 1977" in answer.citations[0].quote, answer.answer
+    assert "23 A" in answer.answer and "25 A" not in answer.answer
+
+
+@pytest.mark.parametrize("question", ["is the 770 plug UV resistant", "is the 770 plug uv resistant?"])
+def test_an_abbreviation_is_a_key_term_not_noise(vendor_assistant, question):
+    # "UV" was dropped as a two-letter word: "resistant" alone found "Note on Contact Resistance"
+    answer = vendor_assistant.ask(question)
+    assert answer.kind == "not_found", answer.answer
+
+
+def test_a_refusal_shows_the_close_rows_apart(vendor_assistant):
+    answer = vendor_assistant.ask("how many S201-C16 come in a box")
+    assert answer.kind == "not_found" and not answer.citations
+    assert any("Package level 1 units" in c.quote for c in answer.related)
+
+
+def test_a_passage_close_in_meaning_answers_though_its_chunk_is_not(vendor_assistant):
+    # the staggered-jumper sentence sits in a long chunk about many jumpers
+    answer = vendor_assistant.ask("how do I position staggered jumpers correctly on the 2002-1204")
+    assert answer.kind == "passage"
+    assert any("Locate red stripes of the staggered jumpers on the inside." in c.quote for c in answer.citations[:3])
+
+
+@pytest.mark.parametrize("question, verdict, cited", [
+    # "max. wire 1.0mm² (AWG18)": a smaller gauge number is a larger wire
+    ("can i solder 16 awg onto the kaiwei m23 receptacle cups?", "no", "Solder cup"),
+    ("can i solder 20 awg onto the kaiwei m23 receptacle cups?", "yes", "Solder cup"),
+    ("can i run 1/0 awg to the eaton spd", "no", "16 … 2 AWG"),                  # 1/0 AWG is gauge 0
+    # "storing" names the storage row although an item number follows it
+    ("storing 1521850000 terminals at -40°C, allowed", "no", "Storage temperature"),
+    # "jumpered … in an ex e ii box": the row whose qualifier says both
+    ("we have jumpered 2002-1204s in an ex e ii junction box carrying 22 amps. ok?", "no", "with jumper"),
+    ("luminaire sits at 185F continuous, is the 770 plug rated for that", "yes", "+85 °C"),
+    # the M12 of "the phoenix m12 device connector" names the product, not a thread to check
+    ("48vdc sensor supply through the phoenix m12 device connector, ok?", "yes", "Rated voltage"),
+    # a prose rule limiting the conductor material
+    ("aluminium leads on the spct2-280/2 allowed?", "no", "Use copper conductors only."),
+    ("aluminum conductors in the wago 2002-1204 allowed", "no", "Copper"),
+])
+def test_checks_read_gauges_words_and_rules_as_the_sheet_means_them(vendor_assistant, question, verdict, cited):
+    answer = vendor_assistant.ask(question)
+    assert answer.verdict == verdict, answer.answer
+    assert cited in answer.citations[0].quote
+
+
+@pytest.mark.parametrize("question", [
+    "DC breaking capacity of the S201-C16",        # the sheet never says DC
+    "Icw short-time withstand current of the PT 2,5",  # not its nominal current
+])
+def test_a_figure_for_another_condition_is_not_given(vendor_assistant, question):
+    answer = vendor_assistant.ask(question)
+    assert answer.kind == "not_found", answer.answer
+
+
+def test_a_value_selects_the_accessories_whose_range_holds_it(vendor_assistant):
+    answer = vendor_assistant.ask("white strain relief housing for a 6 mm cable on this 2 pole winsta, part no?")
+    assert answer.kind == "spec" and "770-512/042-000" in answer.answer, answer.answer
+    assert len(answer.citations) == 1  # not the black ones, not the 7 … 10.5 mm one
+    both_ends = vendor_assistant.ask("need the white strain relief for a 5 to 9 mm jacket - which one fits the 770 plug")
+    assert [c.quote for c in both_ends.citations] == [answer.citations[0].quote]
+
+
+def test_a_follow_up_naming_a_part_of_the_earlier_product_stays_with_it(vendor_assistant):
+    # "plug" would name the WINSTA plug; the PM25 kit prints a "Cable Plug"
+    answer = vendor_assistant.ask("n the cable plug", ["pm25 chassis connector weight?"])
+    assert answer.products == ("PM25K2PE01",) and "32g" in answer.answer, answer.answer
+    other = vendor_assistant.ask("and the hager breaker?", ["rated current of the S201"])
+    assert other.products == ("MCN116",)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -20,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from ..index import indexing, store
-from ..index.embedding import Embedder
+from ..index.embedding import DIMENSION, Embedder
 from ..ingest.normalising import ANSI_ESCAPE
 from ..records import Answer, Citation, ContextLine, Product, SpecTable
 from . import check, compare, intent, lookup, part, refusal, yesno
@@ -33,6 +34,7 @@ log = logging.getLogger(__name__)
 
 MAX_QUESTION = 500  # characters read of a question; longer input is cut, not rejected
 SMALL_CORPUS = 5  # up to this many products, a question naming none is answered for all
+VECTOR_CACHE = 4096  # questions and passages whose embeddings a process keeps
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
@@ -67,6 +69,7 @@ class Assistant:
         self.candidates: dict[str, list[Candidate]] = CandidatesByItem(
             lambda table: build_candidates(table, self.citation), self.tables)
         self._lock = threading.Lock()
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
 
     # ------------------------------------------------------------ opening
 
@@ -152,6 +155,20 @@ class Assistant:
         of its own (separators ignored; see :func:`.part.printed_at`)."""
         return any(part.printed_at(self, item, typed) is not None for item in items)
 
+    def _names_a_part_of(self, items: list[str], question: str) -> bool:
+        """Whether every key term of a question ("and the cable plug") is a word of these
+        products' datasheets: it names a part or variant they print, not another product."""
+        from .retrieval import expand, key_terms, terms
+
+        qterms = key_terms(question)
+        if not qterms:
+            return False
+        printed: set[str] = set()
+        for item in items:
+            for chunk_id in self.retriever.candidates([item]):
+                printed.update(terms(self.index.chunks[int(chunk_id)].text))
+        return all(expand(t) & printed for t in qterms)
+
     def _by_content(self, question: str) -> list[str]:
         """The one product a question names no product of but can only mean: all its key
         terms are in that product's text (best BM25 chunks across the corpus) and no other
@@ -190,7 +207,23 @@ class Assistant:
 
     def query_vector(self, question: str) -> np.ndarray:
         """The question's embedding (384 floats, unit length)."""
-        return self.embedder.encode([question])[0]
+        return self.text_vectors([question])[0]
+
+    def text_vectors(self, texts: list[str]) -> np.ndarray:
+        """Embeddings of short texts (questions, passages) → float32 (len(texts), 384), unit
+        length. Each distinct text is embedded once per process; the last ``VECTOR_CACHE``
+        texts used are kept."""
+        if not texts:
+            return np.zeros((0, DIMENSION), dtype=np.float32)
+        missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        if missing:
+            for text, vector in zip(missing, self.embedder.encode(missing)):
+                self._vectors[text] = vector
+        for text in texts:
+            self._vectors.move_to_end(text)
+        while len(self._vectors) > VECTOR_CACHE:
+            self._vectors.popitem(last=False)
+        return np.stack([self._vectors[t] for t in texts])
 
     # ------------------------------------------------------------ asking
 
@@ -231,6 +264,13 @@ class Assistant:
                                        lambda read, items: self._route(read, history, Resolution(
                                            tuple(items), (), "question"), items))
             return refusal.unknown_product(question, resolution.unknown, resolution.near)
+        if resolution.source == "hint" and history:
+            # "pm25 chassis connector weight?" → "and the cable plug": a part of the earlier
+            # product, not the 770 plug the word "plug" would name
+            earlier = self.resolver.resolve(history[-1], history[:-1])
+            if earlier.items and not earlier.unknown and set(earlier.items) != set(resolution.items) \
+                    and self._names_a_part_of(list(earlier.items), question):
+                resolution = replace(resolution, items=earlier.items, source="history")
         items = list(resolution.items)
         if resolution.source in ("none", "hint", "history"):  # issue 12: "which of our products …?" (filter.py)
             from . import filter as catalogue

@@ -46,7 +46,12 @@ def answer(engine: "Assistant", question: str, items: list[str], qterms: list[st
             return Answer(typed, "check", f"{citation.product}: {verdict}: {asked.text} {relation} “{sentence}”",
                           (citation.product,), verdict=verdict, headline=f"{verdict}: {sentence[:60]}",
                           citations=(citation,))
-        related = [p[0] for p in paras[:3]]
+        fitting = _accessories_for(engine, items, asked, qterms, question)
+        if fitting:
+            from .lookup import spec_answer
+
+            return spec_answer(typed, fitting, items)
+        related = refusal.related(engine, items, qterms, [p[0] for p in paras])
         return refusal.not_found(typed, tuple(items), related, why=f"no range to check {asked.text} against")
     verdicts, parts, facts, citations, headline = [], [], [], [], ""
     for item, (verdict, lines, rows) in results:
@@ -77,6 +82,44 @@ _LOWER = re.compile(r"\b(?:at\s+least|min(?:imum|\.)?|not\s+(?:less|shorter|lowe
                     r"no\s+less\s+than)\s*:?\s*", re.IGNORECASE)
 
 
+def _accessories_for(engine: "Assistant", items: list[str], asked: fit.Asked, qterms: list[str],
+                     question: str = "") -> dict:
+    """The accessories a value in the question selects ("white strain relief housing for a
+    6 mm cable" → the white housings whose description gives a cable range holding 6 mm):
+    item → the accessory candidates sharing the most of the question's key terms (half at
+    least) whose description holds a range of the value's unit containing it; empty when
+    none."""
+    from .retrieval import coverage
+
+    # "for a 5 to 9 mm jacket": both ends must lie in the accessory's range
+    span = re.search(rf"(\d+(?:[.,]\d+)?)\s*(?:to|-|–|\.\.\.|…)\s*{re.escape(asked.text)}", question)
+    values = [asked] + ([replace(asked, value=float(span.group(1).replace(",", ".")))] if span else [])
+    out = {}
+    for item in items:
+        scored = []
+        for cand in engine.candidates.get(item, []):
+            if cand.kind != "accessory":
+                continue
+            cov = coverage(qterms, set(cand.all_terms))
+            ranges = [q for q in parse_all(cand.value) if q.is_range and q.unit]
+            holds = [q for q in ranges if all((v := q_value(a, q.unit)) is not None and q.low <= v <= q.high
+                                              for a in values)]
+            if cov >= 0.5 and holds:
+                scored.append((cov, cand))
+        if scored:
+            best = max(c for c, _ in scored)
+            out[item] = [cand for c, cand in scored if c >= best - 1e-9]
+    return out
+
+
+def q_value(asked: fit.Asked, unit: str) -> float | None:
+    """The asked value in ``unit`` (itself when the units agree, else converted), or None."""
+    return asked.value if asked.unit == unit else fit.convert(asked.value, asked.unit, unit)
+
+
+LIMIT_SENTENCE_WORDS = 40  # longer "sentences" are rows run together, not prose
+
+
 def _limit_in_text(paras: list, asked: fit.Asked, qterms: list[str]):
     """(citation, sentence, whether the asked value keeps to it) from a sentence of the
     best passages stating a limit of the asked value's dimension ("the total lead length
@@ -86,10 +129,12 @@ def _limit_in_text(paras: list, asked: fit.Asked, qterms: list[str]):
 
     vocab = vocabulary()
     dimension = vocab.dimension(asked.unit)
-    if not dimension or len(qterms) < 2:
-        return None
+    if not dimension or len(qterms) < 2 or asked.count >= 2:
+        return None  # conductors per clamp are stated per count, never by a prose limit
     for citation, _cov, _score in paras[:4]:
         for sentence in re.split(r"(?<=[.!;])\s+", citation.quote):
+            if len(sentence.split()) > LIMIT_SENTENCE_WORDS:
+                continue  # not a sentence: lines of rows read as one passage
             if coverage(qterms, set(terms(sentence))) < 0.75:
                 continue
             for pattern, upper in ((_UPPER, True), (_LOWER, False)):
@@ -109,6 +154,7 @@ def _limit_in_text(paras: list, asked: fit.Asked, qterms: list[str]):
     return None
 
 
+_NEGATING = frozenset({"without", "no", "not", "non"})  # qualifier words that are no stopwords here
 _TWO = re.compile(r"\b(?:2|two)\s+conductors\b|\btwin\b", re.IGNORECASE)
 # The feature a value checks against when the question names none of its dimension.
 _DEFAULT_FEATURES = {"current": ("rated_current",), "voltage": ("rated_voltage",),
@@ -197,8 +243,13 @@ def _check_rows(question: str, asked: fit.Asked, rows: list[SpecRow], features: 
         pool = same or pool
     words_q = {stem(w) for w in words(question)}
     # a row whose qualifier the question states in full ("(III/2)" for "cat III, pollution
-    # degree 2") before rows sharing a word of it
-    full = [r for r in pool if words(r.qualifier) and {stem(w) for w in words(r.qualifier)} <= words_q]
+    # degree 2"; "(Ex e II) with jumper" for "jumpered … in Ex e II") before rows sharing a
+    # word of it; of several, those stating the most
+    stated = {id(r): {stem(w) for w in words(r.qualifier) if w not in STOPWORDS or w in _NEGATING} for r in pool}
+    full = [r for r in pool if stated[id(r)] and stated[id(r)] <= words_q]
+    if full:
+        most = max(len(stated[id(r)]) for r in full)
+        full = [r for r in full if len(stated[id(r)]) == most]
     qualified = [r for r in pool if {stem(w) for w in words(r.qualifier + " " + r.standard)} & words_q]
     pool = full or qualified or pool
     results = [(r, fit.fits(asked, r)) for r in pool]
@@ -273,7 +324,9 @@ def _check_count(question: str, asked: fit.Asked, rows: list[SpecRow]):
     if klass:
         same = [r for r in pool if r.conductor == klass or (klass.startswith("ferrule") and r.conductor == "ferrule")
                 or (klass == "ferrule" and r.conductor.startswith("ferrule"))]
-        pool = same
+        # else the rows that name no class ("Conductors per clamping unit 1x (1,0 ... 2,5),
+        # 2x 1,0 mm²" holds for every class; a twin-ferrule row does not hold for solid)
+        pool = same or [r for r in pool if not r.conductor and not _TWO.search(r.label)]
     elif want.ferrule is False:
         pool = [r for r in pool if not r.conductor.startswith("ferrule")]
     in_unit = [r for r in pool if any(q.unit == asked.unit for q in forms(r))]

@@ -18,15 +18,19 @@ from ..ingest.values import awg_to_mm2, fahrenheit_to_celsius
 from ..vocabulary import vocabulary
 
 _ASKED = re.compile(
+    # the large gauges: "1/0 AWG" … "4/0 AWG" (= gauge 0 … -3)
+    r"(?<![\w/.])(?P<aught>[1-4])/0\s*awg\b|"
     # not inside an identifier: "770-1252/076-000 a", "RT78725 mm"
     r"(?<![\w/.])(?<!\d-)(?P<value>[-+]?\d+(?:[.,]\d+)?)\s*(?P<unit>mm²|mm2|mm\^2|sq\.?\s*mm|square\s+mm|awg|"
     r"amps?\b|amperes?\b|a\b|kv\b|vac\b|vdc\b|volts?\b|v\b|°\s*c|˚\s*c|deg(?:rees)?\s*c\b|°\s*f|˚\s*f|"
-    r"deg(?:rees)?\s*f\b|f\b(?=\s*(?:$|[?!.,]|ok|okay))|c\b(?=\s*(?:$|[?!.,]|ok|okay|ambient))|degrees?\b|"
-    r"n\s*[·.\-]?\s*m\b|lb[\s.\-]*in\b|in[\s.\-]*lbs?\b|mm\b|cm\b|m\b|inch(?:es)?\b|in\b(?=\s*(?:$|[?!.,])))"
+    r"deg(?:rees)?\s*f\b|f\b(?=\s*(?:$|[?!.,]|ok|okay))|(?<=\d)f\b|c\b(?=\s*(?:$|[?!.,]|ok|okay|ambient))|"
+    r"(?<=\d)c\b(?=\s*(?:cold|continuous|freezer|room|inside|outside|environment|store|storage|in\b))|degrees?\b|"
+    r"n\s*[·.\-]?\s*m\b|lb[\s.\-]*in\b|in[\s.\-]*lbs?\b|mm\b|cm\b|m\b|inch(?:es)?\b|in\b(?=\s*(?:$|[?!.,]))|"
+    r"(?<=\d)in\b(?!\s*[-.]?\s*lb))"
     r"|(?:awg|#)\s*(?P<awg>\d+)",
     re.IGNORECASE,
 )
-_COUNT = re.compile(r"\b(two|three|four|single|one|[1234])\s*(?:[x×*]\s*)?(?:wires?\s+of\s+)?$")
+_COUNT = re.compile(r"\b(two|three|four|single|one|pair|[1234])\s*(?:[x×*]\s*)?(?:(?:wires?\s+)?of\s+)?$")
 _BARE_COUNT = re.compile(r"\b(two|three|2|3)\s*(?:x\s*)?(\d+(?:\.\d+)?)\s+(?:ferrules?|wires?|conductors?|"
                          r"ferruled|solid|stranded|flexible)\b", re.IGNORECASE)
 _CHECK_OPENERS = re.compile(
@@ -67,6 +71,8 @@ def asked_value(question: str) -> Asked | None:
             count = {"two": 2, "three": 3, "2": 2, "3": 3}[bare.group(1).lower()]
             return Asked(float(bare.group(2)), "mm²", bare.group(2), "", count)
         return None
+    if match.group("aught"):  # "2/0 AWG" is gauge -1
+        return Asked(float(1 - int(match.group("aught"))), "AWG", match.group(0))
     if match.group("awg"):
         return Asked(float(match.group("awg")), "AWG", match.group(0))
     unit = match.group("unit").lower().replace(" ", "")
@@ -98,7 +104,7 @@ def asked_value(question: str) -> Asked | None:
     before = question[max(0, match.start() - 12):match.start()].lower()
     count = _COUNT.search(before)
     number = {"two": 2, "three": 3, "four": 4, "2": 2, "3": 3, "4": 4, "single": 1, "one": 1,
-              "1": 1}.get(count.group(1), 0) if count else 0
+              "1": 1, "pair": 2}.get(count.group(1), 0) if count else 0
     return Asked(value, unit, match.group(0).strip(), current, number)
 
 
@@ -152,8 +158,8 @@ def conductor(question: str) -> Conductor:
     if ferrule and klass is None:
         klass = "fine-stranded"
     push_in = None
-    if re.search(r"\b(without|no|w/o)\s+(an?\s+|any\s+)?(operating\s+)?(tool|screwdriver)|tool[\s-]*free|"
-                 r"push(ed|ing)?[\s-]*in\b|by hand|just push|simply push|push it", q):
+    if re.search(r"\b(without|no|w/o)\s+(an?\s+|any\s+|the\s+|a\s+)?(operating\s+)?(tool|screwdriver)|tool[\s-]*free|"
+                 r"push(ed|ing)?[\s-]*in(to)?\b|by hand|just push|simply push|push it", q):
         push_in = True
     elif re.search(r"\b(with|using|use)\s+(an?\s+|the\s+)?(operating\s+)?(tool|screwdriver)", q):
         push_in = False
@@ -243,12 +249,13 @@ def fits(asked: Asked, row: SpecRow) -> bool | None:
         if asked.unit == "AWG" and q and q.unit == "mm²":
             return awg_to_mm2(asked.value) >= q.low * 0.98
         return None
-    if asked.unit == "AWG" and q and q.unit == "AWG":
+    gauge = q if q and q.unit == "AWG" else alt if alt and alt.unit == "AWG" else None
+    if asked.unit == "AWG" and gauge is not None:
         # compared as cross sections: a larger gauge number is a smaller wire, and a
-        # "max. AWG 12" is the largest wire
-        low, high = sorted((awg_to_mm2(q.low), awg_to_mm2(q.high)))
-        as_mm2 = Quantity(low, high, "mm²", q.marker)
-        if not q.is_range and re.search(r"\bmin", row.label, re.IGNORECASE):
+        # "max. AWG 12" (or "max. wire 1.0mm² (AWG18)") is the largest wire
+        low, high = sorted((awg_to_mm2(gauge.low), awg_to_mm2(gauge.high)))
+        as_mm2 = Quantity(low, high, "mm²", gauge.marker)
+        if not gauge.is_range and re.search(r"\bmin", row.label, re.IGNORECASE):
             return awg_to_mm2(asked.value) >= low * 0.98
         return _within(awg_to_mm2(asked.value), as_mm2, tolerance=0.02)
     for quantity in (q, alt):

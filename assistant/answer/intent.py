@@ -35,8 +35,12 @@ if TYPE_CHECKING:
     from .assistant import Assistant
     from .resolve import Resolution
 
-_FOLLOW_UP = re.compile(r"^\s*(and|what about|how about|also|same for|and for|and under|and in)\b|"
+_FOLLOW_UP = re.compile(r"^\s*(and|n|&|plus|und|what about|how about|also|same for|and for|and under|and in)(?!\w)|"
                         r"\b(it|its|it's|that|this one|them)\b", re.IGNORECASE)
+# a follow-up pointing back at what the earlier question named ("under that", "for it")
+_BACK_REFERENCE = re.compile(r"\b(?:under|for|with|per|by|to)\s+(?:that|it|this|them|those)\b", re.IGNORECASE)
+# "aluminium conductors in the 2002-1204 allowed": a yes/no asked at the end
+_ASKS_LEAVE = re.compile(r"\b(?:allowed|ok|okay|fine|possible|permitted|permissible|acceptable)\W*$", re.IGNORECASE)
 _WH = re.compile(r"^\s*(what|which|who|whom|whose|how|where|when|why)\b", re.IGNORECASE)
 _YES_NO = re.compile(r"^\s*(is|are|does|do|can|could|may|will|would|has|have|should|must|am|shall)\b",
                      re.IGNORECASE)
@@ -103,6 +107,8 @@ def decide(engine: "Assistant", question: str, history: list[str], resolution: "
     ignore = engine.resolver.hint_terms(items) | {stem(w) for w in words(" ".join(items))}
     qterms = key_terms(question, ignore)
     features = detect_features(question, ignore_words)
+    if resolution.source == "hint":  # named by words, not an identifier: "the phoenix m12 device connector"
+        features = [h for h in features if not names_the_product(question, h)]
     # "and under UL?": an approval body alone qualifies the previous question's feature
     qualifier_only = all(h.feature == "approvals" for h in features)
     if follow_up and qualifier_only and (not _names_attribute(engine, items, qterms, ignore_approvals=True)
@@ -116,6 +122,13 @@ def decide(engine: "Assistant", question: str, history: list[str], resolution: "
         question_for_kind = f"{earlier_question} {question}"
     else:
         question_for_kind = question
+        if follow_up and features and _BACK_REFERENCE.search(question) and not asked_marks(question):
+            # "is the 770 UL approved?" → "what's the max current under that?": the current
+            # under the approval the earlier question named
+            marks = asked_marks(history[-1])
+            if marks:
+                question = question_for_kind = f"{question} ({' '.join(marks)})"
+                qterms = qterms + [t for t in key_terms(" ".join(marks), ignore) if t not in qterms]
     meaning = _MEANING.search(question)
     if meaning:
         symbol = (meaning.group("symbol") or meaning.group("symbol2") or "").strip(" '\"“”")
@@ -137,8 +150,9 @@ def decide(engine: "Assistant", question: str, history: list[str], resolution: "
                 if span is not None and first_span is not None and span[0] < first_span[0]:
                     read = read[:span[0]] + " " * (span[1] - span[0]) + read[span[1]:]
             return Intent("check", qterms, read, features)
-    yes_no = _YES_NO.match(question) or (not _WH.match(question) and asked_marks(question)
-                                         and re.search(r"approv|certif|listed|recogni|compliant", question, re.I))
+    yes_no = _YES_NO.match(question) or (not _WH.match(question) and (
+        _ASKS_LEAVE.search(question)
+        or (asked_marks(question) and re.search(r"approv|certif|listed|recogni|compliant", question, re.I))))
     if yes_no and not (len(items) >= 2 and resolution.source == "question"):
         return Intent("yesno", qterms, question, features)
     if not qterms and not features:
@@ -152,6 +166,25 @@ _NEUTRAL = {"approvals", "standards"}
 
 
 _WITH = re.compile(r"\b(?:with|using|for)\s+(?:an?\s+|the\s+)?$", re.IGNORECASE)
+
+
+def asks_yes_or_no(question: str) -> bool:
+    """Whether a question asks for a yes or a no ("can I …?", "… allowed?"), not a value."""
+    return bool(_YES_NO.match(question) or (not _WH.match(question) and _ASKS_LEAVE.search(question)))
+
+
+def names_the_product(question: str, hit: FeatureHit) -> bool:
+    """Whether a feature found by one of its values (or a designation such as ``m12``) is a
+    word naming the product: it stands before a kind word ("the phoenix m12 device
+    connector"). Asked only of questions naming the product by such words, not by an
+    identifier ("is the A2C 2.5 a push in terminal?" asks for the value)."""
+    designation = re.search(r"\d", hit.phrase or "")  # "m12" names a thread size
+    if not hit.phrase or not (designation or hit.phrase in vocabulary().features[hit.feature].values):
+        return False
+    key = word_key(question)
+    m = re.search(rf"\b{re.escape(hit.phrase)}\s+(\w+)", key)
+    kinds = _kind_words()
+    return bool(m) and (m.group(1) in kinds or m.group(1).rstrip("s") in kinds)
 
 
 def _describes(question: str, span: tuple[int, int]) -> bool:
@@ -193,7 +226,8 @@ def _without_references(question: str, features: list[FeatureHit]) -> list[Featu
     from ..ingest.values import canonical_unit
 
     def reference(h: FeatureHit) -> bool:
-        for m in re.finditer(rf"\b{re.escape(h.phrase.rstrip('s'))}s?\s+\d+\b(?:\s+(\S+))?", key):
+        # a short number: "pin 2", "pole 12"; not an item number ("storing 1521850000 …")
+        for m in re.finditer(rf"\b{re.escape(h.phrase.rstrip('s'))}s?\s+\d{{1,3}}\b(?![.,/-]?\d)(?:\s+(\S+))?", key):
             if not (m.group(1) and canonical_unit(m.group(1))):
                 return True  # "pin 2 on the …", not "strip length 10 mm"
         return False

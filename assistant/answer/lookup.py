@@ -93,7 +93,7 @@ def answer(engine: "Assistant", question: str, items: list[str], intent: "Intent
         covering = [p for p in paras if p[1] >= 1.0 - 1e-9 and len(qterms) >= 2]
         if covering:
             return passage.answer(question, covering)
-        return refusal.not_found(question, tuple(items), [p[0] for p in paras[:3]])
+        return refusal.not_found(question, tuple(items), refusal.related(engine, items, qterms, [p[0] for p in paras]))
     spec = {item: best_rows(without_negated(engine.candidates.get(item, []), question_read), qterms, question_read)
             for item in items}
     spec_cov = max((cov for cov, _ in spec.values()), default=0.0)
@@ -117,7 +117,7 @@ def answer(engine: "Assistant", question: str, items: list[str], intent: "Intent
     close = passage.procedure_passages(engine, question_read, items, qterms)
     if close:
         return passage.answer(question, close, by_score=True)
-    return refusal.not_found(question, tuple(items), [p[0] for p in paras[:3]])
+    return refusal.not_found(question, tuple(items), refusal.related(engine, items, qterms, [p[0] for p in paras]))
 
 
 def procedure(engine: "Assistant", question: str, items: list[str], intent: "Intent") -> Answer:
@@ -139,7 +139,8 @@ def procedure(engine: "Assistant", question: str, items: list[str], intent: "Int
     if full and intent.qterms:
         return spec_answer(question, full, items)
     related = passage.ranked_passages(engine, question_read, items, intent.qterms)
-    return refusal.not_found(question, tuple(items), [p[0] for p in related[:3]])
+    return refusal.not_found(question, tuple(items),
+                             refusal.related(engine, items, intent.qterms, [p[0] for p in related]))
 
 
 _PURPOSE = re.compile(r"\b(?:intended|used|designed|made|meant|good)\s+for\b|\bwhat\s+is\s+(?:it|the\s+\S+)\s+for\b|"
@@ -337,6 +338,13 @@ def feature_rows(engine: "Assistant", item: str, intent: "Intent") -> list[Candi
         wanted_current = asked_current.pop()
         other = "dc" if wanted_current == "ac" else "ac"
         cands = [c for c in cands if not (_says_current(c, other) and not _says_current(c, wanted_current))]
+        everything = engine.candidates.get(item, [])
+        if not any(_says_current(c, wanted_current) for c in everything) \
+                and (wanted_current == "dc" or any(_says_current(c, other) for c in everything)):
+            # a sheet that never says DC gives no DC figure (a DC rating is always printed
+            # as such; an unmarked breaking capacity is an AC one), nor an AC-only sheet
+            # one for DC, nor a DC-only sheet one for AC
+            return []
     asked_units = {u for w in re.findall(r"[a-z°²]+", question) if (u := canonical_unit(w)) and len(w) > 1}
     if asked_units:  # "strip length in inches": the row printed in inches
         in_unit = [c for c in cands if c.row is not None and c.row.quantity is not None
@@ -406,7 +414,21 @@ def spec_answer(question: str, answered: dict[str, list[Candidate]], asked: list
         text += f" The datasheet of {', '.join(missing)} does not give this."
     return Answer(question, "spec", text, tuple(answered),
                   headline=first.value if first.kind != "accessory" else first.value.split(" ")[0],
-                  facts=tuple(facts), citations=tuple(citations))
+                  facts=tuple(facts), citations=tuple(_widest(citations)))
+
+
+def _widest(citations: list) -> list:
+    """The citations with one whose lines lie inside another's of the same sheet replaced
+    by that wider one, in the first one's place (``min °C -25`` and the span of the label
+    with its ``min`` and ``max`` rows: the span, first)."""
+    out = []
+    for c in citations:
+        wider = [o for o in citations if o.source == c.source and o.line_start <= c.line_start
+                 and c.line_end <= o.line_end and (o.line_start, o.line_end) != (c.line_start, c.line_end)]
+        pick = max(wider, key=lambda o: o.line_end - o.line_start) if wider else c
+        if pick not in out:
+            out.append(pick)
+    return out
 
 
 def overview(engine: "Assistant", question: str, items: list[str]) -> Answer:

@@ -179,6 +179,15 @@ def _line_answers(question: str, printed: Printed) -> bool:
 
 
 def _line_citation(engine: "Assistant", printed: Printed) -> Citation:
-    section = next((c.section for c in engine.index.chunks
-                    if c.source == printed.source and c.line_start <= printed.line <= c.line_end), "")
-    return engine.citation(printed.item, printed.source, section, printed.line, max(printed.line, printed.line_end))
+    return line_citation(engine, printed.item, printed.line, max(printed.line, printed.line_end))
+
+
+def line_citation(engine: "Assistant", item: str, start: int, end: int | None = None,
+                  quote: str | None = None) -> Citation:
+    """The citation of lines ``start``–``end`` (file line numbers; one line when ``end`` is
+    None) of a product's datasheet, under the section of the chunk holding them; the quote
+    is the lines' text, or ``quote`` (a sentence of them)."""
+    source = engine.tables[item].product.source
+    chunks = (engine.index.chunks[int(i)] for i in engine.retriever.candidates([item]))
+    section = next((c.section for c in chunks if c.source == source and c.line_start <= start <= c.line_end), "")
+    return engine.citation(item, source, section, start, start if end is None else end, quote)

@@ -187,9 +187,10 @@ class ProductResolver:
                     out.update(stem(w) for w in words(ident))
         return out
 
-    def _by_hint(self, question: str) -> list[str]:
+    def _by_hint(self, question: str, names_only: bool = False) -> list[str]:
         """Products named by vendor, series or kind words (vendor and series typos
-        forgiven); only an unambiguous best, or the few products of one vendor."""
+        forgiven); only an unambiguous best, or the few products of one vendor.
+        ``names_only``: not by a kind word alone."""
         from rapidfuzz import fuzz
 
         typed = [w for w in words(question) if len(w) > 1]
@@ -205,6 +206,8 @@ class ProductResolver:
                     if weight >= 2:
                         scores[item] = scores.get(item, 0.0) + weight * 0.9
         best = max(scores.values(), default=0)
+        if best < 1.5 and names_only:
+            return []
         if best < 1.5:
             # a kind only one product of the corpus is ("the M23 receptacle", "the SPD")
             kinds = [set(self._kind_words.get(s, ())) for s in stems]
@@ -248,6 +251,8 @@ class ProductResolver:
                 if len(key) < 3 or (size > 1 and not all(_part_like_piece(t) for t, _ in run)):
                     continue
                 items = self._match(key)
+                if not items and re.search(r"\ds$", typed):
+                    items = set(self.exact.get(_key(typed[:-1]), ()))  # "2002-1204s": a plural
                 if items and size == 1 and not self.exact.get(key) and self._other_variant(tokens, start, key):
                     # "A2C 1.5" where the corpus has "A2C 2.5": another size of the family
                     typed_variant = re.match(r"\S+\s+\d+(?:[.,]\d+)?", question[run[0][1]:])
@@ -360,17 +365,22 @@ class ProductResolver:
         if found:
             # "amphenol pm25 vs kaiwei hp": a part of a comparison naming no identifier
             # names its product by vendor, kind or series
+            compared = bool(_COMPARING.search(question))
             for segment in _segments(question):
                 if not self._by_identifier(segment)[0]:
-                    named = self._by_hint(segment)
+                    # a kind word alone names a product in a comparison or as a noun phrase
+                    # ("… and the spd"); "do PCB and snap-in versions of winsta need …"
+                    # names no PCB terminal block
+                    named = self._by_hint(segment, names_only=not (compared or _NOUN_PHRASE.match(segment)))
                     if len(named) == 1 and named[0] not in found:
                         found = [*found, named[0]]
             return Resolution(tuple(found), (), "question")
         if len(_segments(question)) > 1:
             # "the kaiwei m23, the phoenix m12 and the amphenol pm25": each part names one
             named: list[str] = []
+            compared = bool(_COMPARING.search(question))
             for segment in _segments(question):
-                one = self._by_hint(segment)
+                one = self._by_hint(segment, names_only=not (compared or _NOUN_PHRASE.match(segment)))
                 if len(one) == 1 and one[0] not in named:
                     named.append(one[0])
             if len(named) >= 2:
@@ -386,6 +396,9 @@ class ProductResolver:
         return Resolution((), (), "none")
 
 
+_COMPARING = re.compile(r"\b(?:vs\.?|versus|compared?|comparison|than|both|differ\w*|between|each|either|"
+                        r"same\s+as|which\s+(?:one|of))\b", re.IGNORECASE)
+_NOUN_PHRASE = re.compile(r"\s*(?:the|a|an|our|that)\b", re.IGNORECASE)  # "… and the spd": names a product
 _COMPARED = re.compile(r"\b(?:vs\.?|versus|compared\s+(?:to|with)|against|or|and)\b", re.IGNORECASE)
 
 

@@ -34,7 +34,7 @@ products device devices unit units item items carry carries carrying fit fits fi
 available offered exist exists two both three either neither again working
 """.replace("?", "").split())
 # Kept as query terms although short: they distinguish qualifiers ("Use Group B", "Ex e II").
-SHORT_TERMS = frozenset({"ul", "ex", "en", "ip", "b", "c", "e", "i", "ii", "iii", "iec", "csa"})
+SHORT_TERMS = frozenset({"ul", "ex", "en", "ip", "b", "c", "e", "i", "ii", "iii", "iec", "csa", "uv"})
 
 
 
@@ -53,7 +53,7 @@ def words(text: str) -> list[str]:
     text = re.sub(r"fine[\s-]+stranded", "finestranded", text.lower())
     text = re.sub(r"\blong[\s-]+term\b", "longterm", text)
     # "take it out", "get a conductor out" → "remove it", "remove a conductor"
-    text = re.sub(r"\b(?:take|taking|pull|pulling|get|getting)\s+((?:\w+\s+){0,2})out\b", r"remove \1", text)
+    text = re.sub(r"\b(?:take|taking|pull|pulling|get|getting)\s+((?:\w+\s+){0,3})out\b", r"remove \1", text)
     return _TOKEN.findall(text)
 
 
@@ -70,12 +70,15 @@ def terms(text: str) -> list[str]:
 
 def key_terms(text: str, ignore: set[str] = frozenset()) -> list[str]:
     """The stems of a question that must be found in an answer's source: content words,
-    not stopwords, not numbers, not the product's own names (``ignore``)."""
+    not stopwords, not numbers, not the product's own names (``ignore``). A word of one
+    or two letters counts only when it is a known abbreviation (``SHORT_TERMS``) or typed
+    in capitals (``UV``, ``PE``)."""
     out = []
+    capitals = {w.lower() for w in re.findall(r"(?<![\w-])[A-Z]{2}(?![\w-])", text)}
     for word in words(text):
         if word in STOPWORDS or word.isdigit() or re.fullmatch(r"\d+\.\d+", word):
             continue
-        if len(word) < 3 and word not in SHORT_TERMS:
+        if len(word) < 3 and word not in SHORT_TERMS and word not in capitals:
             continue
         term = stem(word)
         if term not in ignore and term not in out:

@@ -55,7 +55,14 @@ def answer(engine: "Assistant", question: str, items: list[str], intent: "Intent
     if not intent.features:  # "is it push-in?", "a B curve breaker?": the value names the feature
         from .matching import FeatureHit
 
+        from .intent import names_the_product
+
         named = vocabulary().features_by_value(intent.question)
+        hits = [FeatureHit(f, 1, v) for f in named for v in vocabulary().features[f].values
+                if f" {v} " in f" {word_key(intent.question)} "]
+        by_words = engine.resolver.resolve(intent.question).source != "question"
+        named = list(dict.fromkeys(h.feature for h in hits
+                                   if not (by_words and names_the_product(intent.question, h))))
         intent = replace(intent, features=[FeatureHit(f, 1, "") for f in named])
     either = _EITHER.search(intent.question)
     if either:  # "a male or female part?", "a plug or a socket?": the row that says which
@@ -68,9 +75,105 @@ def answer(engine: "Assistant", question: str, items: list[str], intent: "Intent
         if decided:
             results[item] = decided
     if not results:
+        printed = _printed_code(engine, question, items)
+        if printed is not None:
+            return printed
+        stated = _value_in_text(engine, question, items, intent)
+        if stated is not None:
+            return stated
         looked = lookup.answer(engine, question, items, intent)
         return _from_text(engine, question, looked, intent) or looked
     return _verdict(question, results)
+
+
+def _value_in_text(engine: "Assistant", question: str, items: list[str], intent: "Intent") -> Answer | None:
+    """A yes/no over a text feature's value that no row of the feature answers, decided by
+    a line of the sheet's text naming a value of that feature: ``no`` when the line limits
+    the feature to another value ("aluminium leads allowed?" → "Use copper conductors
+    only.") or negates the asked one ("not for aluminium conductors"). A line merely
+    naming the value decides nothing. One product; None when no line decides."""
+    from rapidfuzz import fuzz
+
+    from .intent import asks_yes_or_no
+    from .part import line_citation
+    from .retrieval import coverage, key_terms, terms
+
+    if len(items) != 1 or not asks_yes_or_no(question):
+        return None  # "white strain relief housing for a 6 mm cable, part no?" asks for a part
+    vocab = vocabulary()
+    for feature in vocab.features_by_value(intent.question):
+        spec = vocab.features[feature]
+        if spec.dimension != "text":
+            continue
+        values = [v for v in spec.values if len(v) > 2]  # not "al", "cu", "b": too short to read in prose
+        asked = [v for v in values if f" {v} " in f" {word_key(intent.question)} "]
+        if not asked:
+            continue
+        item = items[0]
+        source = engine.tables[item].product.source
+        value_terms = {t for v in values for t in terms(v)}
+        subject = [t for t in key_terms(intent.question, engine.resolver.hint_terms(items)) if t not in value_terms]
+        for line in engine.index.lines(source, 1, 10**9):
+            text = word_key(line.text or "")
+            named = [v for v in values if f" {v} " in f" {text} "]
+            if not named:
+                continue
+            same = [v for v in named if any(fuzz.ratio(v, a) >= 85 for a in asked)]
+            limited = any(re.search(rf"(?<!not )\bonly\s+(?:\w+\s+){{0,2}}{re.escape(v)}\b|"
+                                    rf"\b{re.escape(v)}\s+(?:\w+\s+)?only\b", text) for v in named)
+            if not (_DENIES.search(line.text) if same else limited):
+                continue  # a line merely naming a value decides nothing ("Push-in CAGE CLAMP®")
+            if subject and coverage(subject, set(terms(line.text))) <= 0:
+                continue  # about something else ("B-coded connectors (shown in gray) …")
+            verdict = "no"
+            sentences = [x for x in re.split(r"(?<=[.!;])\s+", line.text.strip()) if x]
+            said = next((x for x in sentences if any(f" {v} " in f" {word_key(x)} " for v in named)), line.text)
+            citation = line_citation(engine, item, line.number, quote=said.strip())
+            return Answer(question, "check", f"{item}: {verdict}: “{citation.quote}”", (item,), verdict=verdict,
+                          headline=f"{verdict}: {citation.quote[:60]}", citations=(citation,))
+    return None
+
+
+# a line printing a part number says it does not go with the product
+_DENIES = re.compile(r"\b(?:not|never|cannot|can't|must\s+not|do\s+not|don't|unsuitable|incompatible)\b",
+                     re.IGNORECASE)
+
+
+def _printed_code(engine: "Assistant", question: str, items: list[str]) -> Answer | None:
+    """A yes/no question naming a part number that the product's own datasheet prints
+    ("will a 40.61 relay plug into the 95.05?" → "For relay types 40.51, 40.52, 40.61";
+    "does it mate with the 770-1242?" → "Counterpart … 770-1242"): the printing line
+    decides, ``no`` when it says not / never / unsuitable, else ``yes``, and is cited —
+    when the line with its section shares a key term of the question other than the code,
+    the product's identifiers and verbs of doing ("mate with the 770-101 socket?" and
+    "770-101 Locking lever": no verdict). None when the question names no such code
+    (or more than one product)."""
+    if len(items) != 1:
+        return None
+    from .part import line_citation, printed_at
+    from .retrieval import coverage, key_terms, terms
+
+    item = items[0]
+    # the product's kind words count here ("will a 40.61 relay plug in": "For relay types …"),
+    # its identifiers do not
+    ignore = {t for i in _identifiers(engine, item) if re.search(r"\d", i) for t in terms(i)}
+    required = [t for t in key_terms(question, ignore) if t not in _DOING]
+    own = {code_key(i) for i in _identifiers(engine, item)}
+    for code in engine.resolver.resolve(question).unknown:
+        if code_key(code) in own:
+            continue
+        found = printed_at(engine, item, code)
+        if found is None:
+            continue
+        line, _span = found
+        citation = line_citation(engine, item, line.number)
+        asked = [t for t in required if t not in terms(code)]
+        if not asked or coverage(asked, set(terms(f"{line.text} {citation.section}"))) <= 0:
+            continue
+        verdict = "no" if _DENIES.search(line.text) else "yes"
+        return Answer(question, "check", f"{item}: {verdict}: {code} is named in “{citation.quote}”", (item,),
+                      verdict=verdict, headline=f"{verdict}: {citation.quote[:60]}", citations=(citation,))
+    return None
 
 
 _NEGATION = re.compile(r"\b(?:not|no(?![.:]?\s*\d|\.)|never|must not|do not|don't|cannot|can't|only)\b", re.IGNORECASE)

@@ -23,7 +23,8 @@ from ..index.embedding import ModelUnavailable
 from ..ingest.loading import DatasheetError
 from ..records import Answer, Citation, ContextLine, Product
 from .commands import DatasheetCommands
-from .messages import Answered, AssistantFailed, AssistantReady, IndexProgress, IndexRebuilding, ModelLoaded
+from .messages import (Answered, AssistantFailed, AssistantReady, IndexNotice, IndexProgress, IndexRebuilding,
+                       ModelLoaded)
 from .screens.help import HelpScreen
 from .screens.spec_table import SpecTableScreen
 from .text import literal, printable
@@ -65,6 +66,7 @@ class DatasheetApp(App[None]):
         self.corpus_dir, self.index_dir = corpus_dir, index_dir
         self.questions: list[str] = []  # the conversation so far, oldest first (ask's history)
         self.pending: list[tuple[int, str, list[str]]] = []  # asked before the index was ready
+        self._shown_notices: set[str] = set()  # notices of opening already shown
         self.failed: str | None = None
         self._asked = 0
 
@@ -112,7 +114,8 @@ class DatasheetApp(App[None]):
             assistant = Assistant.open(
                 self.index_dir, self.corpus_dir,
                 progress=lambda stage, done, total: post(IndexProgress(stage, done, total)),
-                on_rebuild=lambda reason: post(IndexRebuilding(reason)))
+                on_rebuild=lambda reason: post(IndexRebuilding(reason)),
+                on_notice=lambda text: post(IndexNotice(text)))
         except OPEN_ERRORS as exc:
             post(AssistantFailed(str(exc) or type(exc).__name__))
             return
@@ -141,6 +144,12 @@ class DatasheetApp(App[None]):
     def on_index_rebuilding(self, message: IndexRebuilding) -> None:
         self.set_status(f"Building index ({message.reason})…")
 
+    def on_index_notice(self, message: IndexNotice) -> None:
+        """Shown as it happens (a wait for another build would otherwise look like a hang)."""
+        self._shown_notices.add(message.text)
+        self.set_status(message.text)
+        self.notify(message.text, title="Index", severity="warning", timeout=20, markup=False)
+
     def on_index_progress(self, message: IndexProgress) -> None:
         stage = {"reading": "reading datasheets", "embedding": "embedding passages"}.get(message.stage, message.stage)
         self.set_status(f"Building index: {stage} {message.done}/{message.total}", (message.done, message.total))
@@ -165,7 +174,8 @@ class DatasheetApp(App[None]):
         conversation.products = {p.item: p for p in products}
         self.query_one(SourcePane).names = names
         for text in getattr(assistant, "notices", ()):  # e.g. the index's corpus folder is gone
-            self.notify(text, title="Index", severity="warning", timeout=20, markup=False)
+            if text not in self._shown_notices:  # an assistant opened elsewhere told nobody yet
+                self.notify(text, title="Index", severity="warning", timeout=20, markup=False)
         pending, self.pending = self.pending, []
         for number, question, history in pending:
             self.ask(number, question, history)

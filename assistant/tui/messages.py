@@ -16,6 +16,15 @@ class IndexRebuilding(Message):
         self.reason = reason
 
 
+class IndexNotice(Message):
+    """What opening the index tells the user while it goes on (waiting for another
+    process's build, a recorded corpus folder that is gone): ``text``."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
 class IndexProgress(Message):
     """Index build progress: ``stage`` is ``reading`` or ``embedding``, ``done`` of ``total``."""
 
