@@ -25,7 +25,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SHEET_DIRS = [ROOT / "corpus", ROOT / "tests" / "data" / "vendors", ROOT / "tests" / "data" / "pdf_sources"]
+SHEET_DIRS = [ROOT / "corpus", ROOT / "tests" / "data" / "vendors", ROOT / "tests" / "data" / "pdf_sources",
+              ROOT / "tests" / "data" / "unseen_vendors"]  # the last: sheets of unseen.jsonl only
 # product identifier used in the bank -> its datasheet file (the combined corpus)
 PRODUCT_SHEETS = {
     "2002-1204": "2002-1204.txt",
