@@ -160,12 +160,16 @@ def label_like(text: str, known: frozenset[str] = frozenset()) -> bool:
             and read_value(text) is None and value_tail(text) is None and not text.endswith("."))
 
 
+# a numbered heading: "5.2  Removing conductors", "3.1 Technical data" (not "5.2 mm")
+_NUMBERED_HEADING = re.compile(r"\d+(?:\.\d+)+\s+(?!(?:mm|cm|in|kg|mA|kA|kV|Nm|mΩ|MΩ|AWG)\b)[A-Z][a-z]{2,}(?:\s+[a-z]+)*\s*$")
+
+
 def value_like(text: str) -> bool:
     """A line that is a value by itself: a quantity (``16 A``, ``-25 °C ... +60 °C``), a
     long number (GTIN), yes/no, or a short code list (``IP20``, ``C``, ``CE, VDE``)."""
     text = text.strip()
-    if not text or len(text.split()) > 10 or _NUMBERED.match(text):
-        return False  # "1. Strip the conductor 8-9 mm." is a step, not the value 1
+    if not text or len(text.split()) > 10 or _NUMBERED.match(text) or _NUMBERED_HEADING.match(text):
+        return False  # "1. Strip the conductor 8-9 mm." is a step, "5.2  Removing conductors" a heading
     if read_value(text) is not None or re.fullmatch(r"\d{6,14}", text):
         return True
     if re.fullmatch(r"(?i)yes|no", text):
@@ -374,7 +378,9 @@ def _read(section: Section, shapes: list[Shape | None]) -> list[FoundRow]:
                 continue
             header = ()
             if _matrix_header(cells, nxt):
-                header = cells
+                # a label waiting for its value ("Table 5: Connectable conductors") is the
+                # table's caption: no line after the table is its value
+                header, parent = cells, None
                 i += 1
                 continue
             found = _cells_row(cells)
