@@ -362,3 +362,10 @@ def test_a_follow_up_naming_a_part_of_the_earlier_product_stays_with_it(vendor_a
     assert answer.products == ("PM25K2PE01",) and "32g" in answer.answer, answer.answer
     other = vendor_assistant.ask("and the hager breaker?", ["rated current of the S201"])
     assert other.products == ("MCN116",)
+
+
+def test_a_twin_ferrule_row_does_not_decide_a_one_conductor_check(vendor_assistant):
+    # "2 conductors with same cross section, flexible, TWIN crimp sleeve … 0.5 mm² ... 1 mm²"
+    answer = vendor_assistant.ask("does 2.5 mm² fine-stranded with a plastic collar ferrule fit the PT 2,5?")
+    assert answer.verdict == "yes", answer.answer
+    assert all("TWIN" not in c.quote for c in answer.citations)

@@ -371,8 +371,9 @@ def _check_conductor(question: str, asked: fit.Asked, rows: list[SpecRow]):
     if asked.count >= 2:
         return _check_count(question, asked, rows)
     want = fit.conductor(question)
-    # a row giving sizes per number of conductors ("1x6 / 2x4 mm²"): one conductor's size
-    rows = [_single(r) for r in rows]
+    # a row giving sizes per number of conductors ("1x6 / 2x4 mm²"): one conductor's size;
+    # a row for two conductors ("2 conductors … TWIN crimp sleeve") does not hold for one
+    rows = [_single(r) for r in rows if not _TWO.search(r.label)]
     pool = named_part(fit.conductor_rows(rows), question)
     if not pool:
         return None
