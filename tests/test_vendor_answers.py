@@ -369,3 +369,13 @@ def test_a_twin_ferrule_row_does_not_decide_a_one_conductor_check(vendor_assista
     answer = vendor_assistant.ask("does 2.5 mm² fine-stranded with a plastic collar ferrule fit the PT 2,5?")
     assert answer.verdict == "yes", answer.answer
     assert all("TWIN" not in c.quote for c in answer.citations)
+
+
+@pytest.mark.parametrize("question, verdict, cited", [
+    ("fault level 10 kA, rated per EN 60898-1 - is the MCN116 good enough", "no", "6000 A"),
+    ("6 kA prospective short circuit current, s201 ok?", "yes", "Icn"),
+])
+def test_a_fault_level_is_checked_against_the_breaking_capacity(vendor_assistant, question, verdict, cited):
+    answer = vendor_assistant.ask(question)
+    assert answer.verdict == verdict, answer.answer
+    assert cited in answer.citations[0].quote and "Rated current" not in answer.answer

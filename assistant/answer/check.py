@@ -117,6 +117,7 @@ def q_value(asked: fit.Asked, unit: str) -> float | None:
     return asked.value if asked.unit == unit else fit.convert(asked.value, asked.unit, unit)
 
 
+FAULT_LEVEL_A = 1000  # a current from which a value is a fault level, not a load current
 LIMIT_SENTENCE_WORDS = 40  # longer "sentences" are rows run together, not prose
 
 
@@ -211,6 +212,12 @@ def _check_rows(question: str, asked: fit.Asked, rows: list[SpecRow], features: 
         wanted = ("processing_temperature",)
     if not wanted and dimension == "length" and asked.value >= 100_000 and "altitude" in vocab.features:
         wanted = ("altitude",)  # "site is at 3000 m": no conductor or housing is 100 m long
+    if dimension == "current" and asked.value >= FAULT_LEVEL_A:
+        # "fault level 10 kA", "6 kA prospective short circuit current": a breaking
+        # capacity, no terminal's rated current
+        fault = tuple(f for f in named if f != "rated_current")
+        wanted = fault or tuple(f for f in ("breaking_capacity", "short_time_withstand_current")
+                                if f in vocab.features)
     pool = [r for r in rows if r.feature in wanted and r.quantity
             and vocab.dimension(r.quantity.unit) == vocab.dimension(asked.unit)]
     if not wanted:

@@ -22,7 +22,7 @@ _ASKED = re.compile(
     r"(?<![\w/.])(?P<aught>[1-4])/0\s*awg\b|"
     # not inside an identifier: "770-1252/076-000 a", "RT78725 mm"
     r"(?<![\w/.])(?<!\d-)(?P<value>[-+]?\d+(?:[.,]\d+)?)\s*(?P<unit>mm²|mm2|mm\^2|sq\.?\s*mm|square\s+mm|awg|"
-    r"amps?\b|amperes?\b|a\b|kv\b|vac\b|vdc\b|volts?\b|v\b|°\s*c|˚\s*c|deg(?:rees)?\s*c\b|°\s*f|˚\s*f|"
+    r"amps?\b|amperes?\b|a\b|ka\b|kv\b|vac\b|vdc\b|volts?\b|v\b|°\s*c|˚\s*c|deg(?:rees)?\s*c\b|°\s*f|˚\s*f|"
     r"deg(?:rees)?\s*f\b|f\b(?=\s*(?:$|[?!.,]|ok|okay))|(?<=\d)f\b|c\b(?=\s*(?:$|[?!.,]|ok|okay|ambient))|"
     r"(?<=\d)c\b(?=\s*(?:cold|continuous|freezer|room|inside|outside|environment|store|storage|in\b))|degrees?\b|"
     r"n\s*[·.\-]?\s*m\b|lb[\s.\-]*in\b|in[\s.\-]*lbs?\b|mm\b|cm\b|m\b|inch(?:es)?\b|in\b(?=\s*(?:$|[?!.,]))|"
@@ -84,6 +84,8 @@ def asked_value(question: str) -> Asked | None:
         unit = "AWG"
     elif unit.startswith(("amp", "a")):
         unit = "A"
+    elif unit == "ka":  # a fault level: compared in amperes ("6000 A", "6 kA")
+        value, unit = value * 1000, "A"
     elif unit == "kv":
         value, unit = value * 1000, "V"
     elif unit.startswith(("volt", "v")):
