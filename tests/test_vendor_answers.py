@@ -379,3 +379,24 @@ def test_a_fault_level_is_checked_against_the_breaking_capacity(vendor_assistant
     answer = vendor_assistant.ask(question)
     assert answer.verdict == verdict, answer.answer
     assert cited in answer.citations[0].quote and "Rated current" not in answer.answer
+
+
+@pytest.mark.parametrize("question, verdict, cited", [
+    # a value of a text feature next to another feature's word: the connection method
+    ("does the 230912201 have crimp contacts?", "no", "Solder connection"),
+    # a yes/no after a dash; the IP code shaped like the row's is what is asked
+    ("need at least ip67 - does the SACC-E-M12FS-5CON-M16/0,5 qualify", "yes", "IP67"),
+    ("need at least ip68 - does the SACC-E-M12FS-5CON-M16/0,5 qualify", "no", "IP67"),
+    # a value with conditions is asked with the question's condition
+    ("is the PM25K2PE01 IP67 when unplugged", "no", "IP2X (unmated)"),
+])
+def test_yes_no_over_text_values(vendor_assistant, question, verdict, cited):
+    answer = vendor_assistant.ask(question)
+    assert answer.verdict == verdict, answer.answer
+    assert cited in answer.citations[0].quote
+
+
+def test_a_feature_word_among_others_is_no_yes_by_itself(vendor_assistant):
+    # "panel" names the mounting type; that the sheet gives one answers nothing here
+    answer = vendor_assistant.ask("panel has M20 holes, will the 1436741 thread fit?")
+    assert answer.verdict != "yes", answer.answer

@@ -150,9 +150,8 @@ def decide(engine: "Assistant", question: str, history: list[str], resolution: "
                 if span is not None and first_span is not None and span[0] < first_span[0]:
                     read = read[:span[0]] + " " * (span[1] - span[0]) + read[span[1]:]
             return Intent("check", qterms, read, features)
-    yes_no = _YES_NO.match(question) or (not _WH.match(question) and (
-        _ASKS_LEAVE.search(question)
-        or (asked_marks(question) and re.search(r"approv|certif|listed|recogni|compliant", question, re.I))))
+    yes_no = _YES_NO.match(question) or asks_yes_or_no(question) or (not _WH.match(question) and (
+        asked_marks(question) and re.search(r"approv|certif|listed|recogni|compliant", question, re.I)))
     if yes_no and not (len(items) >= 2 and resolution.source == "question"):
         return Intent("yesno", qterms, question, features)
     if not qterms and not features:
@@ -169,8 +168,12 @@ _WITH = re.compile(r"\b(?:with|using|for)\s+(?:an?\s+|the\s+)?$", re.IGNORECASE)
 
 
 def asks_yes_or_no(question: str) -> bool:
-    """Whether a question asks for a yes or a no ("can I …?", "… allowed?"), not a value."""
-    return bool(_YES_NO.match(question) or (not _WH.match(question) and _ASKS_LEAVE.search(question)))
+    """Whether a question asks for a yes or a no ("can I …?", "… allowed?", "need at least
+    ip67 - does it qualify"), not a value."""
+    if _WH.match(question):
+        return False
+    clauses = [c for c in re.split(r"\s[-–—]\s|[:;,]\s", question) if c.strip()]
+    return bool(_ASKS_LEAVE.search(question) or any(_YES_NO.match(c) for c in clauses))
 
 
 def names_the_product(question: str, hit: FeatureHit) -> bool:

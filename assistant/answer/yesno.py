@@ -52,25 +52,28 @@ def answer(engine: "Assistant", question: str, items: list[str], intent: "Intent
     marks = asked_marks(intent.question) if approvals else ()
     if marks:
         return _approval(engine, question, items, marks, intent)
+    from .matching import FeatureHit
+
+    by_value = _features_by_value(engine, intent)
     if not intent.features:  # "is it push-in?", "a B curve breaker?": the value names the feature
-        from .matching import FeatureHit
-
-        from .intent import names_the_product
-
-        named = vocabulary().features_by_value(intent.question)
-        hits = [FeatureHit(f, 1, v) for f in named for v in vocabulary().features[f].values
-                if f" {v} " in f" {word_key(intent.question)} "]
-        by_words = engine.resolver.resolve(intent.question).source != "question"
-        named = list(dict.fromkeys(h.feature for h in hits
-                                   if not (by_words and names_the_product(intent.question, h))))
-        intent = replace(intent, features=[FeatureHit(f, 1, "") for f in named])
+        intent = replace(intent, features=[FeatureHit(f, 1, "") for f in by_value])
     either = _EITHER.search(intent.question)
     if either:  # "a male or female part?", "a plug or a socket?": the row that says which
         answered = _which_of(engine, question, items, either.group(1), either.group(2))
         if answered is not None:
             return answered
     results = {}
-    for item in items:
+    # a value of a text feature the question names besides other features' words ("does
+    # it have crimp contacts?": the connection method, not the number of contacts)
+    named = {h.feature for h in intent.features}
+    extra = [f for f in by_value if f not in named and vocabulary().features[f].dimension == "text"]
+    if extra and not _says_more(intent, extra):
+        valued = replace(intent, features=[FeatureHit(f, 1, "") for f in extra])
+        for item in items:
+            decided = _text(engine, items, item, valued)
+            if decided:
+                results[item] = decided
+    for item in items if not results else ():
         decided = _boolean(engine, item, intent) or _text(engine, items, item, intent)
         if decided:
             results[item] = decided
@@ -84,6 +87,35 @@ def answer(engine: "Assistant", question: str, items: list[str], intent: "Intent
         looked = lookup.answer(engine, question, items, intent)
         return _from_text(engine, question, looked, intent) or looked
     return _verdict(question, results)
+
+
+def _says_more(intent: "Intent", features: list[str]) -> bool:
+    """Whether the question has key terms beyond the values of ``features`` and the words
+    of the features it names ("can the locking lever be fitted later?" is not about a
+    lever connection; "does it have crimp contacts?" is about crimp only)."""
+    from .retrieval import stem, terms
+
+    vocab = vocabulary()
+    said = {t for f in features for v in vocab.features[f].values for t in terms(v)}
+    for h in intent.features:
+        said |= {t for w in vocab.question_words.get(h.feature, ()) for t in terms(w)}
+        said |= set(terms(h.phrase or ""))
+    said |= {stem(w) for w in _DOING_WORDS}
+    return any(t not in said for t in intent.qterms)
+
+
+def _features_by_value(engine: "Assistant", intent: "Intent") -> list[str]:
+    """The text features whose values the question names ("push-in", "crimp", "B"), less
+    a value that is a word naming the product ("the phoenix m12 device connector")."""
+    from .intent import names_the_product
+    from .matching import FeatureHit
+
+    vocab = vocabulary()
+    key = f" {word_key(intent.question)} "
+    hits = [FeatureHit(f, 1, v) for f in vocab.features_by_value(intent.question)
+            for v in vocab.features[f].values if f" {v} " in key]
+    by_words = engine.resolver.resolve(intent.question).source != "question"
+    return list(dict.fromkeys(h.feature for h in hits if not (by_words and names_the_product(intent.question, h))))
 
 
 def _value_in_text(engine: "Assistant", question: str, items: list[str], intent: "Intent") -> Answer | None:
@@ -181,8 +213,9 @@ _NEGATION = re.compile(r"\b(?:not|no(?![.:]?\s*\d|\.)|never|must not|do not|don'
 
 # verbs of doing that a row or passage need not repeat ("do I need to add locking levers
 # when I use it as a flying lead?" ↔ "Locking lever; for flying leads")
-_DOING = {stem(w) for w in ("need", "needs", "add", "use", "using", "get", "put", "fit", "fitted", "take", "make",
-                            "do", "does", "go", "work", "have", "required", "require", "allowed")}
+_DOING_WORDS = ("need", "needs", "add", "use", "using", "get", "put", "fit", "fitted", "take", "make",
+                "do", "does", "go", "work", "have", "required", "require", "allowed")
+_DOING = {stem(w) for w in _DOING_WORDS}
 
 
 def _identifiers(engine: "Assistant", item: str) -> tuple[str, ...]:
@@ -336,13 +369,15 @@ def _boolean(engine: "Assistant", item: str, intent: "Intent"):
     return ("yes" if value in _YES else "no"), rows[:1]
 
 
-def _text(engine: "Assistant", items: list[str], item: str, intent: "Intent"):
+def _text(engine: "Assistant", items: list[str], item: str, intent: "Intent", alone: bool = True):
     """(verdict, rows) from a text row of a named feature, else None: with several
-    features named ("is the housing UL94 V0?"), yes from any, no only from a single one."""
+    features named ("is the housing UL94 V0?"), yes from any that states the asked value,
+    no only from a single one. ``alone``: the feature is the only one named (only then
+    does "is it keyed?" ask whether the sheet gives the feature at all)."""
     top = intent.features[0].words if intent.features else 0
     named = [h for h in intent.features if h.words == top and h.feature != "approvals"]
     if len(named) > 1:
-        decided = [d for h in named if (d := _text(engine, items, item, replace(intent, features=[h])))]
+        decided = [d for h in named if (d := _text(engine, items, item, replace(intent, features=[h]), alone=False))]
         yes = [d for d in decided if d[0] == "yes"]
         return yes[0] if yes else None
     rows = lookup.feature_rows(engine, item, intent)
@@ -355,12 +390,21 @@ def _text(engine: "Assistant", items: list[str], item: str, intent: "Intent"):
         return None
     if all(w in _feature_words(feature) for w in asked):
         # "is it keyed?", "is it coded?": whether the sheet gives the feature at all
+        if not alone:
+            return None  # "panel has M20 holes, will the thread fit?": not whether it has a mounting type
         return ("no" if word_key(rows[0].value) in _NO else "yes"), rows[:1]
     if word_key(rows[0].value) in vocabulary().universal_values:
         return "yes", rows[:1]  # "Mounting position any" asked "sideways?"
     label = word_key(" ".join(c.label for c in rows)).replace(" ", "")
     asked = [w for w in asked if w not in label] or asked  # "UL94" printed in the label
     values = " ".join(word_key(c.value) for c in rows)
+    # a code shaped like the row's ("ip67" for "IP65, IP67"): what is asked; the question's
+    # other words ("need at least … qualify") are not values to find, unless the row's
+    # values carry conditions ("IP67 (mated); IP2X (unmated)" asked "when unplugged")
+    shapes = {re.sub(r"\d", "9", w) for w in values.split() if re.search(r"\d", w)}
+    coded = [w for w in asked if re.search(r"\d", w) and re.sub(r"\d", "9", w) in shapes]
+    if coded and not any("(" in c.value for c in rows):
+        asked = coded
     flat = values.replace(" ", "")
     if all(w in values.split() or (len(w) > 2 and w in flat) for w in asked):
         return "yes", rows[:1]
