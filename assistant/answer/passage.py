@@ -75,10 +75,12 @@ DENSE_MIN = 0.42        # chunk similarity from which a passage may answer with 
 DENSE_WEIGHT, COVERAGE_WEIGHT, SECTION_WEIGHT = 1.0, 1.2, 0.3
 # The best passages so found are ranked again with their own dense similarity to the
 # question (a chunk holds several passages; its similarity cannot tell them apart). Weights
-# calibrated on tune, tune2 and the dev set's 61 procedure questions: the expected passage
-# first for 51 of them (44 by the chunk's similarity alone).
-RERANK = 6              # passages embedded per question (≈ 5 ms each, kept per process)
-RERANK_WORDS = 80       # words of a passage embedded (MiniLM reads ≈ 150 words at most)
+# calibrated on tune, tune2, tune3 and the dev set's 106 procedure questions (expected
+# passage first / in the first three): 65 / 81 re-ranking one passage, 72 / 83 two, 74 / 84
+# three, 74 / 83 six. Two keep a warm ask's p95 under 50 ms (benchmarks/run.py: 43.5 ms;
+# three: 55 ms), each embedded by its first 40 words (as good as 80).
+RERANK = 2              # passages embedded per question (kept per process)
+RERANK_WORDS = 40       # words of a passage embedded
 PASSAGE_WEIGHT, RERANK_CHUNK_WEIGHT, RERANK_COVERAGE_WEIGHT = 1.0, 0.5, 1.0
 # A passage's own similarity from which it answers though its chunk is not close: the
 # expected passages so found on tune scored 0.61–0.66, no not_found question above 0.47.
