@@ -254,3 +254,19 @@ def test_in_is_a_unit_only_where_it_stands_for_inches(by_file):
     # "Width in number of modules | 1": one module, not one inch
     row = _row(by_file["MCN116.txt"], "Width in number of modules")
     assert row.quantity.unit != "inch" and row.feature == "width_modules"
+
+
+def test_a_manuals_numbered_headings_are_sections_and_its_repeated_steps_are_kept():
+    # "5.1 Connecting conductors", "5.2  Removing conductors", "5.3 Replacing a protection
+    # module": one section each; the first step of removing repeats the first step of
+    # connecting and is kept (it was dropped as a repeated line)
+    from assistant.ingest.loading import load_file
+    from assistant.ingest.normalising import normalise as normalise_file
+    from assistant.ingest.sections import split_sections
+
+    path = Path(__file__).parent / "data" / "vendors" / "install_manual_p12.txt"
+    sections = {s.path[-1]: s for s in split_sections(normalise_file(load_file(path)))}
+    assert {"5.1 Connecting conductors", "5.2 Removing conductors", "5.3 Replacing a protection module"} <= set(sections)
+    removing = [l.text for l in sections["5.2 Removing conductors"].lines if l.text]
+    assert removing[0].startswith("1. Switch off the supply voltage")
+    assert removing[-1] == "3. Pull the conductor out of the terminal."

@@ -85,6 +85,7 @@ PASSAGE_WEIGHT, RERANK_CHUNK_WEIGHT, RERANK_COVERAGE_WEIGHT = 1.0, 0.5, 1.0
 # A passage's own similarity from which it answers though its chunk is not close: the
 # expected passages so found on tune scored 0.61–0.66, no not_found question above 0.47.
 PASSAGE_MIN = 0.55
+NEAR = 0.05  # how far below DENSE_MIN the chunk of the best-covering passage may be
 
 
 def procedure_passages(engine: "Assistant", question: str, items: list[str], qterms: list[str]) -> list[Ranked]:
@@ -128,6 +129,12 @@ def procedure_passages(engine: "Assistant", question: str, items: list[str], qte
         if key not in seen:
             seen.add(key)
             pool.append(entry)
+    # the passage covering the most key terms, half of them at least, in a chunk nearly
+    # close ("5.2 Removing conductors: … Loosen the terminal screw … Pull the conductor
+    # out" for "pull the wire out once the screw is loose")
+    most = max((e[4] for e in pool), default=0.0)
+    pool = [(cit, cov, score, sim, own, close or (own >= max(0.5, most - 1e-9) and sim >= DENSE_MIN - NEAR))
+            for cit, cov, score, sim, own, close in pool]
     top, rest = pool[:RERANK], [(cit, cov, score) for cit, cov, score, _s, _o, close in pool[RERANK:] if close]
     if not top:
         return []

@@ -130,6 +130,9 @@ def is_boilerplate(text: str) -> bool:
             or _ADDRESS.match(text) is not None)
 
 
+_STEP = re.compile(r"^\d{1,2}[.)]\s+\S")  # a numbered step
+
+
 def normalise(raw: RawFile) -> Document:
     """Turn a raw file into a :class:`Document` of kept, normalised lines with provenance.
 
@@ -137,7 +140,8 @@ def normalise(raw: RawFile) -> Document:
     A non-blank line repeating an earlier one is dropped when it is long (≥ 20 characters:
     a repeated page header or figure caption) or when it repeats the previous kept line;
     except a table cell repeated under a different short row name (the issuer
-    ``DEKRA Certification B.V.`` under ``CSA`` and under ``KEMA/KEUR``).
+    ``DEKRA Certification B.V.`` under ``CSA`` and under ``KEMA/KEUR``) and a numbered
+    step (the same first step of two procedures).
     The product's identity (item, identifiers, vendor, series, kind) is read from all the
     raw lines, page furniture included (:func:`.identity.identify`).
     """
@@ -155,7 +159,8 @@ def normalise(raw: RawFile) -> Document:
         key = text.casefold()
         describes_item = _names_item(last)  # accessory descriptions may repeat
         new_cell = len(last) < 20 and last not in seen.get(key, {last})
-        if key == last or (len(key) >= 20 and key in seen and not describes_item and not new_cell):
+        step = _STEP.match(text) is not None  # "1. Switch off the supply …" again in another procedure
+        if key == last or (len(key) >= 20 and key in seen and not describes_item and not new_cell and not step):
             continue
         seen.setdefault(key, set()).add(last)
         last = key

@@ -38,6 +38,10 @@ _MAJOR = re.compile(
 )
 _PER_STANDARD = re.compile(r"^(ratings?|approvals?) per\s+\S", re.IGNORECASE)
 _ITEM_LINE = re.compile(r"^item no\b", re.IGNORECASE)
+# a numbered heading of a manual: "5.1 Connecting conductors", "3 Technical data" (a step
+# "1. Switch off …" has a dot after its number, a value "5.2 mm" a unit)
+NUMBERED_HEADING = re.compile(r"^\d{1,2}(?:\.\d{1,2}){0,3}\s+(?!(?:mm|cm|in|kg|mA|kA|kV|V|A|Nm|N|W|AWG|x)\b)"
+                              r"[A-Z][A-Za-z-]+(?:\s+[\w/&()-]+){0,6}$")
 MAX_CHUNK_WORDS = 110  # ≈ 190 MiniLM tokens at ~1.7 tokens/word, under its 256-token cut
 MAX_PASSAGE_CHARS = 800  # a quote people read in the chat (~ ten lines of a datasheet column)
 _SENTENCE_END = re.compile(r"[.!?;][\"”’)]?$")
@@ -111,6 +115,8 @@ def is_heading(lines: tuple[Line, ...], index: int, markdown: bool) -> bool:
     )
     if standalone and _titleish(text, 6) and (_SECTION_WORDS.search(text) or _section_words(text)):
         return True
+    if standalone and NUMBERED_HEADING.match(text):
+        return True  # "5.2  Removing conductors", "3 Technical data" in a manual
     # PDF text without blank separators: only an unmistakable datasheet part name
     # (``Connection data``, ``Ratings per IEC/EN 60664-1``) counts.
     if _titleish(text, 5) and (_MAJOR.search(text) or _PER_STANDARD.match(text)):
@@ -188,7 +194,8 @@ def split_sections(doc: Document) -> list[Section]:
         close()
         body = []
         in_approvals = major.lower().startswith("approvals")
-        if _MAJOR.search(title) or not major or (in_approvals and "approval" not in title.lower()):
+        if _MAJOR.search(title) or not major or (in_approvals and "approval" not in title.lower()) \
+                or NUMBERED_HEADING.match(title):
             major, path = title, (title,)
         else:
             path = (major, title)
