@@ -400,3 +400,10 @@ def test_a_feature_word_among_others_is_no_yes_by_itself(vendor_assistant):
     # "panel" names the mounting type; that the sheet gives one answers nothing here
     answer = vendor_assistant.ask("panel has M20 holes, will the 1436741 thread fit?")
     assert answer.verdict != "yes", answer.answer
+
+
+def test_the_row_printed_in_the_asked_unit_comes_first(vendor_assistant):
+    lookup = vendor_assistant.ask("in lb-in pls", ["what torque for the ak950 terminal screws"])
+    assert "Ibin" in lookup.citations[0].quote and "Nm" not in lookup.answer, lookup.answer
+    check = vendor_assistant.ask("is 40 lb-in ok on the SPCT2 terminals?")
+    assert check.verdict == "no" and "31 lb-in" in check.citations[0].quote

@@ -259,6 +259,9 @@ def _check_rows(question: str, asked: fit.Asked, rows: list[SpecRow], features: 
         full = [r for r in full if len(stated[id(r)]) == most]
     qualified = [r for r in pool if {stem(w) for w in words(r.qualifier + " " + r.standard)} & words_q]
     pool = full or qualified or pool
+    # the rows printed in the asked unit first ("40 lb-in": the sheet's "31 lb-in" row)
+    printed = [r for r in pool if r.quantity.unit == asked.unit or (r.alternate and r.alternate.unit == asked.unit)]
+    pool = printed + [r for r in pool if r not in printed]
     results = [(r, fit.fits(asked, r)) for r in pool]
     results = [(r, ok) for r, ok in results if ok is not None]
     if not results:

@@ -345,7 +345,10 @@ def feature_rows(engine: "Assistant", item: str, intent: "Intent") -> list[Candi
             # as such; an unmarked breaking capacity is an AC one), nor an AC-only sheet
             # one for DC, nor a DC-only sheet one for AC
             return []
-    asked_units = {u for w in re.findall(r"[a-z°²]+", question) if (u := canonical_unit(w)) and len(w) > 1}
+    # compound units first ("in lb-in pls"), then single words ("strip length in inches")
+    compound = re.findall(r"\b(?:lbf?[.·-]?in|in[.·-]lbs?|n[.·-]?m)\b", question)
+    asked_units = {u for w in compound if (u := canonical_unit(w))} or \
+        {u for w in re.findall(r"[a-z°²]+", question) if (u := canonical_unit(w)) and len(w) > 1}
     if asked_units:  # "strip length in inches": the row printed in inches
         in_unit = [c for c in cands if c.row is not None and c.row.quantity is not None
                    and (c.row.quantity.unit in asked_units or (c.row.alternate and c.row.alternate.unit in asked_units))]
