@@ -295,6 +295,8 @@ def test_a_follow_up_under_that_keeps_the_earlier_approval(vendor_assistant):
     answer = vendor_assistant.ask("what's the max current under that?", ["is the 770 plug UL approved?"])
     assert answer.kind == "spec" and "UL 1977" in answer.citations[0].quote, answer.answer
     assert "23 A" in answer.answer and "25 A" not in answer.answer
+    group = vendor_assistant.ask("and the amps for that group?", ["UL use group C voltage on the 2002-1204"])
+    assert "Use Group C" in group.citations[0].quote and "Use Group B" not in group.answer, group.answer
 
 
 @pytest.mark.parametrize("question", ["is the 770 plug UV resistant", "is the 770 plug uv resistant?"])

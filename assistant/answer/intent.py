@@ -48,7 +48,12 @@ PROCEDURE = re.compile(
     r"\b(?:intended|used|designed|meant)\s+for\b|^\s*what\s+is\s+(?:it|the\s+[\w-]+)\s+(?:for|used\s+for)\b|"
     r"^\s*(how\s+(do|can|should|would|to|must|does|is|are|will)\b(?!\s+\w+\s+(wide|deep|high|heavy|long|big|"
     r"thick|much|many|far))|where\s|why\s|when\s|what\s+(to\s+watch|happens|should\s+i\s+do|do\s+i\s+do|"
-    r"is\s+the\s+(procedure|way|right\s+way))|explain|describe|instructions?\b|steps?\b|procedure)",
+    r"is\s+the\s+(procedure|way|right\s+way))|explain|describe|instructions?\b|steps?\b|procedure)|"
+    # "after tightening … what check do i do", "anything to watch when stripping …",
+    # "who's allowed to work on it"
+    r"\bwhat\s+\w+\s+(?:do|should|must)\s+i\s+(?:do|make|carry\s+out)\b|"
+    r"\banything\s+(?:to\s+(?:watch|note|know|consider|look)|i\s+should\s+know)\b|"
+    r"\bwho(?:'s|\s+is)?\s+(?:allowed|permitted|qualified|authori[sz]ed|may|can|must|should)\b",
     re.IGNORECASE)
 _MEANING = re.compile(r"\bwhat\s+(?:does|do|is)\s+(?P<symbol>.+?)\s+(?:mean|stand\s+for)\b|"
                       r"\bmeaning\s+of\s+(?P<symbol2>.+?)(?:\s+(?:on|in|for)\s+the\b|\?|$)",
@@ -124,11 +129,14 @@ def decide(engine: "Assistant", question: str, history: list[str], resolution: "
         question_for_kind = question
         if follow_up and features and _BACK_REFERENCE.search(question) and not asked_marks(question):
             # "is the 770 UL approved?" → "what's the max current under that?": the current
-            # under the approval the earlier question named
-            marks = asked_marks(history[-1])
-            if marks:
-                question = question_for_kind = f"{question} ({' '.join(marks)})"
-                qterms = qterms + [t for t in key_terms(" ".join(marks), ignore) if t not in qterms]
+            # under the approval the earlier question named; "UL use group C voltage" →
+            # "and the amps for that group?": under its qualifier words
+            qualifiers = {t for item in items for c in engine.candidates.get(item, []) for t in c.qualifier_terms}
+            said = [w for w in words(history[-1]) if stem(w) in qualifiers and stem(w) not in qterms]
+            carried = list(dict.fromkeys(list(asked_marks(history[-1])) + said))
+            if carried:
+                question = question_for_kind = f"{question} ({' '.join(carried)})"
+                qterms = qterms + [t for t in key_terms(" ".join(carried), ignore) if t not in qterms]
     meaning = _MEANING.search(question)
     if meaning:
         symbol = (meaning.group("symbol") or meaning.group("symbol2") or "").strip(" '\"“”")
