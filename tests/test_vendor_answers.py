@@ -409,3 +409,13 @@ def test_the_row_printed_in_the_asked_unit_comes_first(vendor_assistant):
     assert "Ibin" in lookup.citations[0].quote and "Nm" not in lookup.answer, lookup.answer
     check = vendor_assistant.ask("is 40 lb-in ok on the SPCT2 terminals?")
     assert check.verdict == "no" and "31 lb-in" in check.citations[0].quote
+
+
+@pytest.mark.parametrize("question, verdict", [
+    ("35 amps through a 3209510 with 4mm2 wire?", "no"),
+    ("30 amps through a 3209510 with 4mm2 wire?", "yes"),
+])
+def test_a_current_with_a_conductor_size_is_checked_against_the_row_stating_it(vendor_assistant, question, verdict):
+    answer = vendor_assistant.ask(question)
+    assert answer.verdict == verdict, answer.answer
+    assert [c.quote for c in answer.citations] == ["Maximum load current 32 A (with 4 mm² conductor cross section)"]

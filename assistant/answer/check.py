@@ -259,6 +259,13 @@ def _check_rows(question: str, asked: fit.Asked, rows: list[SpecRow], features: 
         full = [r for r in full if len(stated[id(r)]) == most]
     qualified = [r for r in pool if {stem(w) for w in words(r.qualifier + " " + r.standard)} & words_q]
     pool = full or qualified or pool
+    if dimension == "current":
+        # "35 amps with 4mm2 wire": the row stating that conductor size decides
+        # ("Maximum load current 32 A (with 4 mm² conductor cross section)")
+        sizes = [a.value for a, _span in fit.asked_values(question) if a.unit == "mm²"]
+        stating = [r for r in pool if sizes and any(q.unit == "mm²" and abs(q.low - v) < 1e-6 and abs(q.high - v) < 1e-6
+                                                    for q in parse_all(f"{r.label} {r.value}") for v in sizes)]
+        pool = stating or pool
     # the rows printed in the asked unit first ("40 lb-in": the sheet's "31 lb-in" row)
     printed = [r for r in pool if r.quantity.unit == asked.unit or (r.alternate and r.alternate.unit == asked.unit)]
     pool = printed + [r for r in pool if r not in printed]
