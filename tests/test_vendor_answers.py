@@ -419,3 +419,9 @@ def test_a_current_with_a_conductor_size_is_checked_against_the_row_stating_it(v
     answer = vendor_assistant.ask(question)
     assert answer.verdict == verdict, answer.answer
     assert [c.quote for c in answer.citations] == ["Maximum load current 32 A (with 4 mm² conductor cross section)"]
+
+
+def test_a_certificate_number_is_looked_up_and_a_vendor_typed_without_accents_is_the_vendor(vendor_assistant):
+    answer = vendor_assistant.ask("ATEX certificate no. of the weidmuller a2c 2.5")
+    assert answer.kind == "spec" and answer.verdict is None, answer.answer
+    assert answer.citations[0].quote == "ATEX certificate TÜV 16 ATEX 7909 U"

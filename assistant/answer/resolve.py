@@ -185,6 +185,10 @@ class ProductResolver:
             if product is not None:
                 for ident in (product.item, *product.identifiers):
                     out.update(stem(w) for w in words(ident))
+                # a name with accents as typed without: "weidmuller" for Weidmüller
+                for name in (product.vendor, product.series):
+                    out.update(stem(w) for word in (name or "").split() if _fold(word) != word
+                               for w in words(_fold(word)))
         return out
 
     def _by_hint(self, question: str, names_only: bool = False) -> list[str]:
@@ -400,6 +404,13 @@ _COMPARING = re.compile(r"\b(?:vs\.?|versus|compared?|comparison|than|both|diffe
                         r"same\s+as|which\s+(?:one|of))\b", re.IGNORECASE)
 _NOUN_PHRASE = re.compile(r"\s*(?:the|a|an|our|that)\b", re.IGNORECASE)  # "… and the spd": names a product
 _COMPARED = re.compile(r"\b(?:vs\.?|versus|compared\s+(?:to|with)|against|or|and)\b", re.IGNORECASE)
+
+
+def _fold(text: str) -> str:
+    """A text without its accents (``weidmül`` → ``weidmul``)."""
+    import unicodedata
+
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
 
 def _segments(question: str) -> list[str]:
