@@ -425,3 +425,12 @@ def test_a_certificate_number_is_looked_up_and_a_vendor_typed_without_accents_is
     answer = vendor_assistant.ask("ATEX certificate no. of the weidmuller a2c 2.5")
     assert answer.kind == "spec" and answer.verdict is None, answer.answer
     assert answer.citations[0].quote == "ATEX certificate TÜV 16 ATEX 7909 U"
+
+
+@pytest.mark.parametrize("question, cited", [
+    ("pcb hole dia for the AK950?", "PCB hole diameter"),                         # "dia" is diameter
+    ("8-way jumper link for the 95.05, which part", "095.18 8-way jumper link"),  # an accessory asked for
+])
+def test_abbreviations_and_accessories_asked_for_by_part(vendor_assistant, question, cited):
+    answer = vendor_assistant.ask(question)
+    assert answer.kind == "spec" and cited in answer.citations[0].quote, answer.answer

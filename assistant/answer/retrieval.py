@@ -31,7 +31,7 @@ accepts accepted take takes handle handles support supports hold holds under ove
 also what's whats it's i'm does doesn't don't isn't can't much higher lower larger bigger
 greater smaller better best worse compared compare versus vs connector connectors product
 products device devices unit units item items carry carries carrying fit fits fitting
-available offered exist exists two both three either neither again working
+available offered exist exists two both three either neither again working part
 """.replace("?", "").split())
 # Kept as query terms although short: they distinguish qualifiers ("Use Group B", "Ex e II").
 SHORT_TERMS = frozenset({"ul", "ex", "en", "ip", "b", "c", "e", "i", "ii", "iii", "iec", "csa", "uv"})
