@@ -124,12 +124,18 @@ def test_parts_printed_in_another_products_sheet(vendor_assistant, question, kin
     "rated current of the PM252PECC",  # the kit's 25 A is not printed for the part
     "rated current of the 770-101",    # a locking lever: the plug's 25 A is not its
     "strip length of the 770-382",     # an operating tool among others
-    "what wire goes on the chassis part PM252PECC",  # the kit line alone does not say
 ])
 def test_a_part_is_never_given_its_products_values(vendor_assistant, question):
     answer = vendor_assistant.ask(question)
     assert answer.kind == "not_found", answer.answer
     assert not answer.facts and answer.verdict is None
+
+
+def test_a_part_is_given_the_sub_row_naming_it(vendor_assistant):
+    # PM252PECC is the kit's "Chassis Connector"; "Wire Range" has a sub-row for it
+    answer = vendor_assistant.ask("what wire goes on the chassis part PM252PECC")
+    assert answer.kind == "spec" and "2.5mm² (AWG14) ring terminal" in answer.answer, answer.answer
+    assert all("Chassis Connector" in c.quote or "PM252PECC" in c.quote for c in answer.citations)
 
 
 @pytest.mark.parametrize("question, verdict", [
