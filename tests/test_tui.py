@@ -632,16 +632,27 @@ async def test_question_asked_while_loading_is_queued(monkeypatch, corpus_dir, i
         assert not app.query_one("#status").display
 
 
-async def test_building_the_index_shows_progress(monkeypatch, tmp_path, corpus_dir, embedder):
+def open_with(monkeypatch, embedder) -> None:
+    """The app opens its index with the session's embedder (no second model load)."""
     original = Assistant.open
     monkeypatch.setattr(Assistant, "open", staticmethod(
         lambda index_dir=None, corpus_dir=None, progress=None, embedder_=None, on_rebuild=None, on_notice=None:
         original(index_dir, corpus_dir, progress=progress, embedder=embedder, on_rebuild=on_rebuild,
                  on_notice=on_notice)))
-    app = make_app(corpus_dir=corpus_dir, index_dir=tmp_path / "index")
+
+
+def statuses(monkeypatch, app: DatasheetApp) -> list[str]:
+    """Every status line the app shows from now on, in order."""
     seen: list[str] = []
     real_status = app.set_status
     monkeypatch.setattr(app, "set_status", lambda text, progress=None: (seen.append(text), real_status(text, progress)))
+    return seen
+
+
+async def test_building_the_index_shows_progress(monkeypatch, tmp_path, corpus_dir, embedder):
+    open_with(monkeypatch, embedder)
+    app = make_app(corpus_dir=corpus_dir, index_dir=tmp_path / "index")
+    seen = statuses(monkeypatch, app)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert app.assistant is not None
@@ -658,15 +669,9 @@ async def test_index_notice_is_shown_once_while_opening(monkeypatch, tmp_path, c
     shutil.copytree(corpus_dir, copy)
     Assistant.open(tmp_path / "index", copy, embedder=embedder)
     shutil.rmtree(copy)
-    original = Assistant.open
-    monkeypatch.setattr(Assistant, "open", staticmethod(
-        lambda index_dir=None, corpus_dir=None, progress=None, embedder_=None, on_rebuild=None, on_notice=None:
-        original(index_dir, corpus_dir, progress=progress, embedder=embedder, on_rebuild=on_rebuild,
-                 on_notice=on_notice)))
+    open_with(monkeypatch, embedder)
     app = make_app(index_dir=tmp_path / "index")
-    seen: list[str] = []
-    real_status = app.set_status
-    monkeypatch.setattr(app, "set_status", lambda text, progress=None: (seen.append(text), real_status(text, progress)))
+    seen = statuses(monkeypatch, app)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert app.assistant is not None

@@ -9,6 +9,12 @@ import pytest
 from assistant.answer.gate import unsupported_numbers
 
 
+def decided_by(answer, verdict: str, cited: str) -> None:
+    """The answer's verdict is ``verdict`` and its first citation quotes ``cited``."""
+    assert answer.verdict == verdict, answer.answer
+    assert cited in answer.citations[0].quote, answer.citations[0].quote
+
+
 @pytest.mark.parametrize("typed", [
     "2002-1299",            # WAGO shape, one digit group off
     "2002 1208",            # typed with a space
@@ -292,9 +298,7 @@ def test_two_conductors_are_checked_against_the_per_clamp_row_not_a_prose_maximu
 ])
 def test_a_part_number_printed_in_the_products_own_sheet_decides_a_yes_no(vendor_assistant, question, verdict,
                                                                           cited):
-    answer = vendor_assistant.ask(question)
-    assert answer.verdict == verdict, answer.answer
-    assert cited in answer.citations[0].quote
+    decided_by(vendor_assistant.ask(question), verdict, cited)
 
 
 def test_a_follow_up_under_that_keeps_the_earlier_approval(vendor_assistant):
@@ -342,9 +346,7 @@ def test_a_passage_close_in_meaning_answers_though_its_chunk_is_not(vendor_assis
     ("aluminum conductors in the wago 2002-1204 allowed", "no", "Copper"),
 ])
 def test_checks_read_gauges_words_and_rules_as_the_sheet_means_them(vendor_assistant, question, verdict, cited):
-    answer = vendor_assistant.ask(question)
-    assert answer.verdict == verdict, answer.answer
-    assert cited in answer.citations[0].quote
+    decided_by(vendor_assistant.ask(question), verdict, cited)
 
 
 @pytest.mark.parametrize("question", [
@@ -399,9 +401,7 @@ def test_a_fault_level_is_checked_against_the_breaking_capacity(vendor_assistant
     ("is the PM25K2PE01 IP67 when unplugged", "no", "IP2X (unmated)"),
 ])
 def test_yes_no_over_text_values(vendor_assistant, question, verdict, cited):
-    answer = vendor_assistant.ask(question)
-    assert answer.verdict == verdict, answer.answer
-    assert cited in answer.citations[0].quote
+    decided_by(vendor_assistant.ask(question), verdict, cited)
 
 
 def test_a_feature_word_among_others_is_no_yes_by_itself(vendor_assistant):
