@@ -392,7 +392,9 @@ PERF_SCRIPT = textwrap.dedent("""
                 pass
             print("DONE", name, round(time.perf_counter() - started, 3), flush=True)
 """)
-PER_CASE_SECONDS = 8.0  # each case takes ≤ ~1.5 s on 2 shared cores; a quadratic regex, hours
+PER_CASE_SECONDS = 30.0  # the 58,000 rows of "1 MB of tab rows" take ~7 s on 2 quiet cores (more under
+# load); a quadratic regex takes hours: the limit catches those, never a busy machine. Parsing speed itself
+# is measured by benchmarks/run.py
 
 
 def test_one_megabyte_inputs_finish_quickly():
@@ -400,11 +402,11 @@ def test_one_megabyte_inputs_finish_quickly():
     brackets, ``<sup>``; many rows) each parse in seconds."""
     try:
         proc = subprocess.run([sys.executable, "-c", PERF_SCRIPT], cwd=REPO, capture_output=True,
-                              text=True, timeout=60)
+                              text=True, timeout=240)
     except subprocess.TimeoutExpired as exc:
         out = exc.stdout.decode() if isinstance(exc.stdout, bytes) else (exc.stdout or "")
         started = [l for l in out.splitlines() if l.startswith("START")]
-        pytest.fail(f"parsing did not finish within 60 s; stuck on: {started[-1] if started else '?'}")
+        pytest.fail(f"parsing did not finish within 240 s; stuck on: {started[-1] if started else '?'}")
     assert proc.returncode == 0, proc.stderr
     times = {l.split(" ", 1)[1].rsplit(" ", 1)[0]: float(l.rsplit(" ", 1)[1])
              for l in proc.stdout.splitlines() if l.startswith("DONE")}

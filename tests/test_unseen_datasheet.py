@@ -55,3 +55,28 @@ def test_check_and_passage_and_refusal(unseen):
     passage = unseen.ask("how do I remove a wire from the 999-413?")
     assert passage.kind == "passage" and "open the lever" in passage.answer
     assert unseen.ask("tightening torque for the 999-413?").kind == "not_found"
+
+
+SPACED = """Contact insert, screw terminal, 4 poles, female
+Part number: 41 20 004 3301
+
+Technical data
+Rated current    10 A
+Rated voltage    400 V
+Conductor cross-section    0.5 ... 2.5 mm²
+
+Mating insert    41 20 004 3201 (male)
+"""
+
+
+def test_a_spaced_part_number_differing_in_its_last_group_is_another_part(tmp_path, embedder):
+    # "41 20 004 3201" starts like the sheet's "41 20 004 3301": the mating insert, which
+    # must never be given this insert's 10 A
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "41200043301.txt").write_text(SPACED, encoding="utf-8")
+    assistant = Assistant.open(tmp_path / "index", corpus, embedder=embedder)
+    own = assistant.ask("rated current of the 41 20 004 3301")
+    assert own.kind == "spec" and "10 A" in own.answer, own.answer
+    mate = assistant.ask("rated current of the 41 20 004 3201 male insert")
+    assert mate.kind in ("not_found", "passage") and "10 A" not in mate.answer, mate.answer

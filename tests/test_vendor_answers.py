@@ -440,3 +440,10 @@ def test_a_certificate_number_is_looked_up_and_a_vendor_typed_without_accents_is
 def test_abbreviations_and_accessories_asked_for_by_part(vendor_assistant, question, cited):
     answer = vendor_assistant.ask(question)
     assert answer.kind == "spec" and cited in answer.citations[0].quote, answer.answer
+
+
+def test_two_conductors_are_never_a_yes_from_a_one_conductor_row(vendor_assistant):
+    # the 2002-1204 prints no size per two conductors: its "Solid conductor 0.25 … 4 mm²"
+    # row says nothing of two in one clamp
+    answer = vendor_assistant.ask("two 2.5 mm2 conductors in one terminal of the 2002-1204?")
+    assert answer.verdict != "yes" and answer.kind == "not_found", answer.answer

@@ -295,9 +295,11 @@ class Assistant:
         if wanted.kind == "check":
             checked = check.answer(self, wanted.question, items, wanted.qterms, question,
                                    tuple(h.feature for h in wanted.features))
-            if checked.kind == "not_found" and wanted.features:
+            asked = check.fit.asked_value(self.resolver.mask(wanted.question))
+            if checked.kind == "not_found" and wanted.features and not (asked and asked.count >= 2):
                 # no range for the value: a yes/no over the rows the question names
-                # ("can I snap it on a 35 mm DIN rail?" → "Type of mounting DIN-35 rail")
+                # ("can I snap it on a 35 mm DIN rail?" → "Type of mounting DIN-35 rail");
+                # never for several conductors in one clamp: a one-conductor row says nothing of them
                 other = yesno.answer(self, question, items, wanted, approvals=False)
                 if other.kind == "check":
                     return other

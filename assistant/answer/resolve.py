@@ -263,6 +263,13 @@ class ProductResolver:
                     unknown.append(typed_variant.group(0) if typed_variant else f"{run[0][0]} {tokens[start + 1][0]}")
                     used[start:start + 2] = [True, True]
                     continue
+                if items and not self.exact.get(key) and self._code_goes_on(tokens, start + size, key):
+                    # "09 33 006 2601" where the corpus has "09 33 006 2701": the typed code
+                    # goes on past the matching start; another part, not this product
+                    end = start + size + 1
+                    unknown.append(question[matches[start].start():matches[end - 1].end()])
+                    used[start:end] = [True] * (end - start)
+                    continue
                 if items:
                     found.extend(i for i in sorted(items) if i not in found)
                     used[start:start + size] = [True] * size
@@ -285,6 +292,17 @@ class ProductResolver:
                 unknown.append(typed.group(0) if typed else f"{token} {pair}")  # "PT 4" (the corpus: "PT 2,5")
                 used[index + 1] = True
         return found, unknown
+
+    def _code_goes_on(self, tokens: list[tuple[str, int]], after: int, key: str) -> bool:
+        """Whether the word after a run that matched an identifier only by its start is a
+        further group of digits of the same code (three or more digits, no unit after it)
+        that makes no identifier with the run."""
+        if after >= len(tokens):
+            return False
+        nxt = tokens[after][0]
+        following = tokens[after + 1][0] if after + 1 < len(tokens) else ""
+        return bool(re.fullmatch(r"\d{3,}", nxt)) and not canonical_unit(following) \
+            and not self._match(key + _key(nxt))
 
     @cached_property
     def _family_words(self) -> frozenset[str]:
