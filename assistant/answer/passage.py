@@ -76,11 +76,12 @@ DENSE_WEIGHT, COVERAGE_WEIGHT, SECTION_WEIGHT = 1.0, 1.2, 0.3
 # The best passages so found are ranked again with their own dense similarity to the
 # question (a chunk holds several passages; its similarity cannot tell them apart). Weights
 # calibrated on tune, tune2, tune3 and the dev set's 106 procedure questions (expected
-# passage first / in the first three): 65 / 81 re-ranking one passage, 72 / 83 two, 74 / 84
-# three, 74 / 83 six. Two keep a warm ask's p95 under 50 ms (benchmarks/run.py: 43.5 ms;
-# three: 55 ms), each embedded by its first 40 words (as good as 80).
+# passage first / in the first three, 64 / 80 before): 65 / 81 re-ranking one passage,
+# 75 / 87 two, about the same with three or six. Two passages by their first 30 words (as
+# good as 40 or 80; 20 loses two) keep a warm ask's p95 under 50 ms (benchmarks/run.py:
+# 44–45 ms; 55 ms with three by 40 words, 98 ms with six by 80).
 RERANK = 2              # passages embedded per question (kept per process)
-RERANK_WORDS = 40       # words of a passage embedded
+RERANK_WORDS = 30       # words of a passage embedded
 PASSAGE_WEIGHT, RERANK_CHUNK_WEIGHT, RERANK_COVERAGE_WEIGHT = 1.0, 0.5, 1.0
 # A passage's own similarity from which it answers though its chunk is not close: the
 # expected passages so found on tune scored 0.61–0.66, no not_found question above 0.47.
