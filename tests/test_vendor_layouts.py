@@ -270,3 +270,17 @@ def test_a_manuals_numbered_headings_are_sections_and_its_repeated_steps_are_kep
     removing = [l.text for l in sections["5.2 Removing conductors"].lines if l.text]
     assert removing[0].startswith("1. Switch off the supply voltage")
     assert removing[-1] == "3. Pull the conductor out of the terminal."
+
+
+@pytest.mark.parametrize("printed, low, high, unit", [
+    ("12 V-24 V", 12, 24, "V"),            # a range with the unit on both ends
+    ("-40 °C-85 °C", -40, 85, "°C"),
+    ("0.2 mm²-4 mm²", 0.2, 4, "mm²"),
+    ("110 V-240 V AC", 110, 240, "V"),
+])
+def test_a_unit_dash_number_is_a_range_and_v_0_no_voltage(printed, low, high, unit):
+    from assistant.ingest.values import parse_all
+
+    q = parse_all(printed)[0]
+    assert (q.low, q.high, q.unit) == (low, high, unit)
+    assert all(q.unit != "V" for q in parse_all("Flammability class UL 94 V-0"))

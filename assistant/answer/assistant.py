@@ -24,7 +24,7 @@ from ..index import indexing, store
 from ..index.embedding import DIMENSION, Embedder
 from ..ingest.normalising import ANSI_ESCAPE
 from ..records import Answer, Citation, ContextLine, Product, SpecTable
-from . import check, compare, intent, lookup, part, refusal, yesno
+from . import check, compare, fit, intent, lookup, part, refusal, yesno
 from .gate import unsupported_numbers
 from .matching import Candidate, CandidatesByItem, build_candidates, norm_quote
 from .resolve import ProductResolver, Resolution
@@ -70,6 +70,7 @@ class Assistant:
             lambda table: build_candidates(table, self.citation), self.tables)
         self._lock = threading.Lock()
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._text_terms: dict[str, frozenset[str]] = {}  # item → stems of its datasheet's chunks
 
     # ------------------------------------------------------------ opening
 
@@ -165,8 +166,10 @@ class Assistant:
             return False
         printed: set[str] = set()
         for item in items:
-            for chunk_id in self.retriever.candidates([item]):
-                printed.update(terms(self.index.chunks[int(chunk_id)].text))
+            if item not in self._text_terms:  # a product's words, read once per process
+                self._text_terms[item] = frozenset(t for chunk_id in self.retriever.candidates([item])
+                                                   for t in terms(self.index.chunks[int(chunk_id)].text))
+            printed |= self._text_terms[item]
         return all(expand(t) & printed for t in qterms)
 
     def _by_content(self, question: str) -> list[str]:
@@ -295,14 +298,15 @@ class Assistant:
         if wanted.kind == "check":
             checked = check.answer(self, wanted.question, items, wanted.qterms, question,
                                    tuple(h.feature for h in wanted.features))
-            asked = check.fit.asked_value(self.resolver.mask(wanted.question))
-            if checked.kind == "not_found" and wanted.features and not (asked and asked.count >= 2):
+            if checked.kind == "not_found" and wanted.features:
                 # no range for the value: a yes/no over the rows the question names
                 # ("can I snap it on a 35 mm DIN rail?" → "Type of mounting DIN-35 rail");
                 # never for several conductors in one clamp: a one-conductor row says nothing of them
-                other = yesno.answer(self, question, items, wanted, approvals=False)
-                if other.kind == "check":
-                    return other
+                asked = fit.asked_value(self.resolver.mask(wanted.question))
+                if not (asked and asked.count >= 2):
+                    other = yesno.answer(self, question, items, wanted, approvals=False)
+                    if other.kind == "check":
+                        return other
             return checked
         if wanted.kind == "yesno":
             return yesno.answer(self, question, items, wanted)

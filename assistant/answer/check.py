@@ -102,7 +102,7 @@ def _accessories_for(engine: "Assistant", items: list[str], asked: fit.Asked, qt
                 continue
             cov = coverage(qterms, set(cand.all_terms))
             ranges = [q for q in parse_all(cand.value) if q.is_range and q.unit]
-            holds = [q for q in ranges if all((v := q_value(a, q.unit)) is not None and q.low <= v <= q.high
+            holds = [q for q in ranges if all((v := _value_in(a, q.unit)) is not None and q.low <= v <= q.high
                                               for a in values)]
             if cov >= 0.5 and holds:
                 scored.append((cov, cand))
@@ -112,7 +112,7 @@ def _accessories_for(engine: "Assistant", items: list[str], asked: fit.Asked, qt
     return out
 
 
-def q_value(asked: fit.Asked, unit: str) -> float | None:
+def _value_in(asked: fit.Asked, unit: str) -> float | None:
     """The asked value in ``unit`` (itself when the units agree, else converted), or None."""
     return asked.value if asked.unit == unit else fit.convert(asked.value, asked.unit, unit)
 
@@ -146,7 +146,7 @@ def _limit_in_text(paras: list, asked: fit.Asked, qterms: list[str]):
                     q = limit.quantity
                     if vocab.dimension(q.unit) != dimension:
                         continue
-                    value = asked.value if q.unit == asked.unit else fit.convert(asked.value, asked.unit, q.unit)
+                    value = _value_in(asked, q.unit)
                     if value is None:
                         continue
                     bound = q.high if upper else q.low
@@ -267,7 +267,7 @@ def _check_rows(question: str, asked: fit.Asked, rows: list[SpecRow], features: 
                                                     for q in parse_all(f"{r.label} {r.value}") for v in sizes)]
         pool = stating or pool
     # the rows printed in the asked unit first ("40 lb-in": the sheet's "31 lb-in" row)
-    printed = [r for r in pool if r.quantity.unit == asked.unit or (r.alternate and r.alternate.unit == asked.unit)]
+    printed = [r for r in pool if fit.printed_in(r, asked.unit)]
     pool = printed + [r for r in pool if r not in printed]
     results = [(r, fit.fits(asked, r)) for r in pool]
     results = [(r, ok) for r, ok in results if ok is not None]
@@ -422,8 +422,7 @@ def _check_conductor(question: str, asked: fit.Asked, rows: list[SpecRow]):
         deciding = general or push
     else:
         deciding = general + push
-    printed = [r for r in deciding if (r.quantity and r.quantity.unit == asked.unit)
-               or (r.alternate and r.alternate.unit == asked.unit)]
+    printed = [r for r in deciding if fit.printed_in(r, asked.unit)]
     if printed and len(printed) < len(deciding) and all(r.feature == "cross_section" for r in deciding) \
             and not any(fit.row_conductor(r).push_in for r in deciding):
         deciding = printed  # the sheet's own mm² (or AWG) row decides, not a converted one

@@ -20,7 +20,7 @@ from ..records import Answer, Citation, Fact, SpecRow
 from ..vocabulary import vocabulary, word_key
 from . import passage, refusal
 from .conditions import Reading, asked_standard, feature_readings, reading_value
-from .matching import Candidate, FeatureHit, best_rows, detect_features, enough, fact, shown
+from .matching import Candidate, FeatureHit, best_rows, detect_features, enough, fact, shown, shown_row
 
 if TYPE_CHECKING:
     from .assistant import Assistant
@@ -72,7 +72,7 @@ def answer(engine: "Assistant", question: str, items: list[str], qterms: list[st
                 facts.append(fact(cand))
                 cites.append(cand.citation)
             else:
-                shown_parts.append(_shown(row))
+                shown_parts.append(shown_row(row))
                 facts.append(Fact(item, row.attribute, row.value, row.section, row.source, row.line_start,
                                   row.qualifier))
                 cites.append(_citation(engine, item, row))
@@ -140,11 +140,6 @@ def _by_feature(engine: "Assistant", question: str, items: list[str]) -> dict[st
                 out[item] = (found, picked, hit.feature)
                 break
     return out
-
-
-def _shown(row: SpecRow) -> str:
-    extra = f" ({row.standard})" if row.standard and row.standard not in row.label else ""
-    return f"{row.label} {row.value}{extra}"
 
 
 def _citation(engine: "Assistant", item: str, row: SpecRow) -> Citation:

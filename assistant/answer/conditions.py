@@ -40,7 +40,6 @@ from ..ingest.values import awg_to_mm2, parse_all, parse_value
 from ..records import Approval, Line, Product, Quantity, SpecRow
 from ..vocabulary import DATA_FILE, vocabulary, word_key
 
-OPS = ("fits", "==", ">=", "<=", ">", "<", "has", "is")
 
 
 @dataclass(frozen=True)
@@ -58,8 +57,8 @@ class Condition:
     class name, for a vendor the vendor's name, for an approval the mark).
 
     For a cross-section: ``conductor`` (``solid``, ``stranded``, ``fine_stranded``,
-    ``ferrule``, ``ferrule_collar``, ``ferrule_no_collar`` or ``""``), ``ferrule``,
-    ``collar``, ``push_in`` (None: not said) and ``count`` (conductors per clamping point,
+    ``ferrule``, ``ferrule_collar``, ``ferrule_no_collar`` or ``""``: ferrule and collar
+    follow from it), ``push_in`` (None: not said) and ``count`` (conductors per clamping point,
     0 when not said). ``standard`` is the standard a rating is asked under (``"UL"``,
     ``"CSA"``, ``"IEC"``, ``"Ex"``, or with a number ``"IEC 60947-2"``; for an approval the
     specific standard, ``"UL 489"``), ``current`` ``"AC"`` / ``"DC"``. ``term`` names the
@@ -73,8 +72,6 @@ class Condition:
     unit: str = ""
     text: str = ""
     conductor: str = ""
-    ferrule: bool | None = None
-    collar: bool | None = None
     push_in: bool | None = None
     standard: str = ""
     current: str = ""
@@ -212,7 +209,6 @@ def filter_vocabulary() -> FilterVocabulary:
 # ---------------------------------------------------------------- reading a question
 
 _SEP = r"[\s\-/.,:·_]*"
-_NUMBER = r"[-+]?\d+(?:[.,]\d+)?"
 # a value with its unit as installers type it ("2.5mm2", "14awg", "10 amps", "-30C", "2 N·m")
 _VALUE = re.compile(
     r"(?<![\w./])(?<!\d-)(?P<num>[-+]?\d+(?:[.,]\d+)?)\s*(?P<unit>mm²|mm2|mm\^2|sq\.?\s*mm|kcmil|awg|"
@@ -222,12 +218,6 @@ _VALUE = re.compile(
     r"\"|kg\b|g\b|hz\b|w\b|mΩ|mohm\b|kΩ|MΩ|gΩ|Ω|ohms?\b)"
     r"|(?<![\w.])(?:awg|#)\s*(?P<awg>\d+)\b",
     re.IGNORECASE)
-_UNITS = {"mm²": "mm²", "mm2": "mm²", "mm^2": "mm²", "kcmil": "kcmil", "awg": "AWG", "kv": "kV",
-          "mv": "mV", "vac": "V", "vdc": "V", "v": "V", "volt": "V", "volts": "V", "ka": "kA",
-          "ma": "mA", "a": "A", "amp": "A", "amps": "A", "ampere": "A", "amperes": "A", "c": "°C",
-          "f": "°F", "nm": "N·m", "mm": "mm", "cm": "cm", "inch": "inch", "inches": "inch", "in": "inch",
-          '"': "inch", "kg": "kg", "g": "g", "hz": "Hz", "w": "W", "mΩ": "mΩ", "mohm": "mΩ",
-          "kΩ": "kΩ", "MΩ": "MΩ", "gΩ": "GΩ", "Ω": "Ω", "ohm": "Ω", "ohms": "Ω"}
 # standards and codes whose digits are no values ("IEC 60947-2", "EN 60715", "UL 489", "M12")
 _STANDARD_NUMBER = re.compile(
     r"\b(?:iec(?:/en)?|en|ul|din|vde|csa|iso|c22\.2|gb/t|tr|ral|pz|ph|no\.)\s*\d[\d.\-/]*(?:\s*[\-–]\s*\d+)?"
@@ -257,7 +247,6 @@ _COUNT_WORDS = {"single": 1, "one": 1, "double": 2, "two": 2, "twin": 2, "three"
 _COUNT = re.compile(r"(?<![\w.])(?P<num>\d+|single|one|double|two|three|four|five|six|eight|ten|twelve)"
                     r"(?P<more>\s*(?:\+|or\s+more|or\s+higher|and\s+up|or\s+less|or\s+fewer))?[\s-]*"
                     r"(?P<noun>(?:[a-z]+\s+){0,1}[a-z]+)", re.IGNORECASE)
-_NOT = re.compile(r"\b(?:not|non|never|without)\b", re.IGNORECASE)
 _APPROVAL_WORD = re.compile(r"^\W*(?:approv|certif|listed|list\b|recogni|mark|complian|conform|approval)",
                             re.IGNORECASE)
 _AC_DC = re.compile(r"\b(?P<ac>ac|a\.c\.|alternating)\b|\b(?P<dc>dc|d\.c\.|direct\s+current)\b|"
@@ -312,9 +301,6 @@ class _Reader:
     def blank(self, start: int, end: int) -> None:
         self.text = self.text[:start] + " " * (end - start) + self.text[end:]
 
-    def words(self) -> set[str]:
-        return set(word_key(self.original).split())
-
 
 def parse_conditions(question: str, vendors: Iterable[str] = ()) -> list[Condition]:
     """The conditions a question asks of products, in a fixed order (kind, vendor, text
@@ -330,7 +316,6 @@ def read_question(question: str, vendors: Iterable[str] = ()) -> tuple[list[Cond
     voltage``, a feature asked for, not a condition."""
     fv = filter_vocabulary()
     reader = _Reader(question)
-    typed = reader.words()
     out: list[Condition] = []
     # conductor words first: "crimp sleeve" is a ferrule, not crimp contacts
     conductor_phrases = sorted({w for ws in vocabulary().conductor_words.values() for w in ws}
@@ -339,7 +324,7 @@ def read_question(question: str, vendors: Iterable[str] = ()) -> tuple[list[Cond
     for phrase in conductor_phrases:
         while reader.take(phrase):
             pass
-    out += _terms(reader, typed, fv)
+    out += _terms(reader, fv)
     out += _ip_codes(reader)
     out += _coding(reader)
     out += _colors(reader, fv)
@@ -379,7 +364,7 @@ def _printed_in(reader: _Reader, question: str) -> list[Condition]:
     return [Condition(hits[0].feature, "has", None, unit, match.group(0).strip())]
 
 
-def _terms(reader: _Reader, typed: set[str], fv: FilterVocabulary) -> list[Condition]:
+def _terms(reader: _Reader, fv: FilterVocabulary) -> list[Condition]:
     found: list[tuple[int, Condition]] = []
     phrases = sorted(((a, t) for t in fv.terms.values() for a in t.ask), key=lambda p: -len(p[0]))
     key = f" {word_key(reader.original)} "
@@ -583,10 +568,6 @@ def _values(reader: _Reader, question: str) -> list[Condition]:
     hits = detect_features(question)
     conductor = vocab.conductor_of(question)
     q = question.lower()
-    ferrule = None if not conductor else conductor.startswith("ferrule")
-    if conductor == "fine_stranded" and re.search(r"\b(?:without|no|w/o)\s+(?:an?\s+|any\s+)?ferrule", q):
-        ferrule = False
-    collar = {"ferrule_collar": True, "ferrule_no_collar": False}.get(conductor)
     push_in = True if re.search(r"push[\s-]*in|tool[\s-]*free|without\s+(?:a\s+)?tool", q) else None
     count = 0
     many = re.search(r"\b(two|2|three|3|twin|double)\s+(?:[\d.,]+\s*(?:mm²|mm2|awg)?\s+)?(?:\w+\s+)?"
@@ -608,19 +589,17 @@ def _values(reader: _Reader, question: str) -> list[Condition]:
             if unit is None:
                 continue
             value = float(match.group("num").replace(",", "."))
-        dimension = vocab.dimension(unit) or ("awg" if unit == "AWG" else "")
+        dimension = vocab.dimension(unit)
         feature = _feature_for(dimension, hits, question)
         if not feature:
             continue  # a number becomes a condition only against a feature of its dimension
         before = question[:match.start()]
         after = question[match.end():]
         op = _op(before, after, feature)
+        area = dimension in ("area", "awg", "kcmil")
         out.append(Condition(feature, op, value, unit, match.group(0).strip(),
-                             conductor=conductor if dimension in ("area", "awg", "kcmil") else "",
-                             ferrule=ferrule if dimension in ("area", "awg", "kcmil") else None,
-                             collar=collar if dimension in ("area", "awg", "kcmil") else None,
-                             push_in=push_in if dimension in ("area", "awg", "kcmil") else None,
-                             count=count if dimension in ("area", "awg", "kcmil") else 0,
+                             conductor=conductor if area else "", push_in=push_in if area else None,
+                             count=count if area else 0,
                              current=current if dimension in ("voltage", "current") else ""))
         reader.blank(match.start(), match.end())
     return out
@@ -638,9 +617,8 @@ def _unit_of(printed: str) -> str | None:
         return "lb·in"
     if low.startswith("sq"):
         return "mm²"
-    if printed in _UNITS:
-        return _UNITS[printed]
-    return _UNITS.get(low) or vocabulary().unit(printed)
+    # a bare "c" / "f" after a number is a temperature here; the rest, the vocabulary's units
+    return {"c": "°C", "f": "°F"}.get(low) or vocabulary().unit(printed)
 
 
 def _feature_for(dimension: str, hits, question: str) -> str:
@@ -1281,38 +1259,18 @@ def _color(condition: Condition, sheet: Sheet) -> Outcome:
 # ---- values
 
 
-@lru_cache(maxsize=1)
-def _registry():
-    import pint
-
-    return pint.UnitRegistry()
-
-
-_PINT = {"N·m": "newton * meter", "lb·in": "pound_force * inch", "°C": "degC", "°F": "degF",
-         "mm": "millimeter", "cm": "centimeter", "m": "meter", "inch": "inch", "V": "volt", "kV": "kilovolt",
-         "mV": "millivolt", "A": "ampere", "kA": "kiloampere", "mA": "milliampere", "g": "gram",
-         "kg": "kilogram", "lb": "pound", "oz": "ounce", "N": "newton", "kN": "kilonewton", "W": "watt",
-         "kW": "kilowatt", "Hz": "hertz", "mΩ": "milliohm", "Ω": "ohm", "kΩ": "kiloohm", "MΩ": "megaohm",
-         "GΩ": "gigaohm", "mm²": "millimeter ** 2", "s": "second", "ms": "millisecond"}
-
-
 @lru_cache(maxsize=4096)
 def convert(value: float, unit: str, to: str) -> float | None:
-    """``value`` in ``unit`` expressed in ``to`` with pint (N·m ↔ lb·in, °C ↔ °F, mm ↔
-    inch, kA ↔ A …); AWG ↔ mm² by the standard gauge table (ASTM B258). None when the
+    """``value`` in ``unit`` expressed in ``to`` (itself when the units agree; AWG → mm² by
+    the standard gauge table, ASTM B258; else pint as :func:`.fit.convert`). None when the
     units are not of one dimension or unknown."""
+    from .fit import convert as pint_convert
+
     if unit == to:
         return value
     if unit == "AWG" and to == "mm²":
         return awg_to_mm2(value)
-    if unit not in _PINT or to not in _PINT:
-        return None
-    import pint
-
-    try:
-        return float(_registry().Quantity(value, _PINT[unit]).to(_PINT[to]).magnitude)
-    except (pint.errors.DimensionalityError, pint.errors.UndefinedUnitError, pint.errors.OffsetUnitCalculusError):
-        return None
+    return pint_convert(value, unit, to)
 
 
 def _in_unit(reading: Reading, value: float, unit: str) -> tuple[float, float, float, str, bool] | None:
@@ -1423,7 +1381,7 @@ def _numeric(condition: Condition, sheet: Sheet, question: str) -> Outcome:
     if not pool:
         return Outcome(None, note=f"no {_feature_name(condition.feature)}")
     asked_words = set(word_key(question).split())
-    pool = [r for r in pool if not (r.other_part - asked_words)] or []
+    pool = [r for r in pool if not (r.other_part - asked_words)]
     if not pool:
         return Outcome(None, note=f"no {_feature_name(condition.feature)} of this part")
     pool = _by_standard(condition, pool)

@@ -236,6 +236,12 @@ def _strip_side(text: str) -> str:
     return re.sub(r"[,\s]*\b(min|max)(?:imum|\.)?\s*$", "", text, flags=re.IGNORECASE).strip()
 
 
+def printed_in(row: SpecRow | None, unit: str) -> bool:
+    """Whether a row prints its value in ``unit`` (its quantity's or its alternate's unit:
+    ``16 … 2 AWG`` for AWG, ``31 lb-in`` for lb·in)."""
+    return row is not None and any(q is not None and q.unit == unit for q in (row.quantity, row.alternate))
+
+
 def fits(asked: Asked, row: SpecRow) -> bool | None:
     """Whether the asked value lies in the row's range (ends included); None when the units
     cannot be compared. AWG is compared on the AWG range the sheet prints when present."""
@@ -276,10 +282,13 @@ def fits(asked: Asked, row: SpecRow) -> bool | None:
     return None
 
 
+# canonical unit (the vocabulary's) → pint's name for it
 _PINT_UNITS = {"N·m": "newton * meter", "lb·in": "pound_force * inch", "°C": "degC", "°F": "degF",
                "mm": "millimeter", "cm": "centimeter", "m": "meter", "inch": "inch", "V": "volt",
                "kV": "kilovolt", "mV": "millivolt", "A": "ampere", "kA": "kiloampere", "mA": "milliampere",
-               "g": "gram", "kg": "kilogram", "lb": "pound", "N": "newton", "kN": "kilonewton"}
+               "g": "gram", "kg": "kilogram", "lb": "pound", "oz": "ounce", "N": "newton", "kN": "kilonewton",
+               "W": "watt", "kW": "kilowatt", "Hz": "hertz", "mΩ": "milliohm", "Ω": "ohm", "kΩ": "kiloohm",
+               "MΩ": "megaohm", "GΩ": "gigaohm", "mm²": "millimeter ** 2", "s": "second", "ms": "millisecond"}
 
 
 @lru_cache(maxsize=1)
@@ -299,7 +308,7 @@ def convert(value: float, unit: str, to: str) -> float | None:
     registry = _units()
     try:
         return float(registry.Quantity(value, _PINT_UNITS[unit]).to(_PINT_UNITS[to]).magnitude)
-    except (pint.errors.DimensionalityError, pint.errors.UndefinedUnitError):
+    except (pint.errors.DimensionalityError, pint.errors.UndefinedUnitError, pint.errors.OffsetUnitCalculusError):
         return None
 
 

@@ -158,7 +158,7 @@ def decide(engine: "Assistant", question: str, history: list[str], resolution: "
                 if span is not None and first_span is not None and span[0] < first_span[0]:
                     read = read[:span[0]] + " " * (span[1] - span[0]) + read[span[1]:]
             return Intent("check", qterms, read, features)
-    yes_no = _YES_NO.match(question) or asks_yes_or_no(question) or (not _WH.match(question) and (
+    yes_no = asks_yes_or_no(question) or (not _WH.match(question) and (
         asked_marks(question) and re.search(r"approv|certif(?!icate\s*(?:no\b|nr\b|number|#|id\b))|listed|recogni|"
                                             r"compliant", question, re.I)))
     if yes_no and not (len(items) >= 2 and resolution.source == "question"):

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from ..records import Answer
 from ..vocabulary import vocabulary, word_key
-from . import passage, refusal
+from . import fit, passage, refusal
 from ..ingest.values import canonical_unit, parse_all
 from .matching import Candidate, best_rows, enough, fact, is_note, shown
 from .retrieval import coverage, expand
@@ -350,8 +350,7 @@ def feature_rows(engine: "Assistant", item: str, intent: "Intent") -> list[Candi
     asked_units = {u for w in compound if (u := canonical_unit(w))} or \
         {u for w in re.findall(r"[a-z°²]+", question) if (u := canonical_unit(w)) and len(w) > 1}
     if asked_units:  # "strip length in inches": the row printed in inches
-        in_unit = [c for c in cands if c.row is not None and c.row.quantity is not None
-                   and (c.row.quantity.unit in asked_units or (c.row.alternate and c.row.alternate.unit in asked_units))]
+        in_unit = [c for c in cands if any(fit.printed_in(c.row, u) for u in asked_units)]
         cands = in_unit or cands
     conductor = vocabulary().conductor_of(intent.question)
     if conductor and any(c.row is not None and c.row.conductor for c in cands):

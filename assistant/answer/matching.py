@@ -164,11 +164,16 @@ def enough(cov: float, qterms: list[str]) -> bool:
     return missing <= len(qterms) // 3
 
 
+def shown_row(row: SpecRow) -> str:
+    """A spec row as answer texts show it: ``Rated current 24 A (IEC/EN 60664-1)``."""
+    extra = f" ({row.standard})" if row.standard and row.standard not in row.label else ""
+    return f"{row.label} {row.value}{extra}"
+
+
 def shown(c: Candidate) -> str:
     """A candidate as the answer text shows it: ``Rated current 24 A (IEC/EN 60664-1)``."""
     if c.kind == "row":
-        extra = f" ({c.row.standard})" if c.row.standard and c.row.standard not in c.label else ""
-        return f"{c.label} {c.value}{extra}"
+        return shown_row(c.row)
     if c.kind == "approval":
         who = ", ".join(x for x in (c.approval.issuer, c.approval.standard) if x) if c.approval else ""
         return f"{c.label} {c.value}" + (f" ({who})" if who else "")

@@ -23,7 +23,7 @@ from functools import cached_property
 
 from ..ingest.values import canonical_unit
 from ..records import Product
-from ..vocabulary import vocabulary, word_key
+from ..vocabulary import vocabulary
 from .retrieval import stem, words
 
 _STANDARD = re.compile(r"^(?:iec|en|ul|din|vde|csa|iso|nf|bs|ral|pz|ph|sw|no)\d", re.IGNORECASE)
@@ -393,7 +393,7 @@ class ProductResolver:
                     # a kind word alone names a product in a comparison or as a noun phrase
                     # ("… and the spd"); "do PCB and snap-in versions of winsta need …"
                     # names no PCB terminal block
-                    named = self._by_hint(segment, names_only=not (compared or _NOUN_PHRASE.match(segment)))
+                    named = self._by_hint(segment, names_only=_names_only(segment, compared))
                     if len(named) == 1 and named[0] not in found:
                         found = [*found, named[0]]
             return Resolution(tuple(found), (), "question")
@@ -402,7 +402,7 @@ class ProductResolver:
             named: list[str] = []
             compared = bool(_COMPARING.search(question))
             for segment in _segments(question):
-                one = self._by_hint(segment, names_only=not (compared or _NOUN_PHRASE.match(segment)))
+                one = self._by_hint(segment, names_only=_names_only(segment, compared))
                 if len(one) == 1 and one[0] not in named:
                     named.append(one[0])
             if len(named) >= 2:
@@ -422,6 +422,12 @@ _COMPARING = re.compile(r"\b(?:vs\.?|versus|compared?|comparison|than|both|diffe
                         r"same\s+as|which\s+(?:one|of))\b", re.IGNORECASE)
 _NOUN_PHRASE = re.compile(r"\s*(?:the|a|an|our|that)\b", re.IGNORECASE)  # "… and the spd": names a product
 _COMPARED = re.compile(r"\b(?:vs\.?|versus|compared\s+(?:to|with)|against|or|and)\b", re.IGNORECASE)
+
+
+def _names_only(segment: str, compared: bool) -> bool:
+    """Whether a part of a question may name a product by vendor or series only, not by a
+    kind word alone: outside a comparison, unless it is a noun phrase ("… and the spd")."""
+    return not (compared or _NOUN_PHRASE.match(segment))
 
 
 def _fold(text: str) -> str:

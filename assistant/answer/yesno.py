@@ -145,7 +145,9 @@ def _value_in_text(engine: "Assistant", question: str, items: list[str], intent:
         source = engine.tables[item].product.source
         value_terms = {t for v in values for t in terms(v)}
         subject = [t for t in key_terms(intent.question, engine.resolver.hint_terms(items)) if t not in value_terms]
-        for line in engine.index.lines(source, 1, 10**9):
+        # the sheet's lines naming a value, in one query (not every line of the sheet)
+        naming = engine.index.lines_matching([source], [f"%{v}%" for v in values]).get(source, [])
+        for line in naming:
             text = word_key(line.text or "")
             named = [v for v in values if f" {v} " in f" {text} "]
             if not named:
@@ -157,13 +159,17 @@ def _value_in_text(engine: "Assistant", question: str, items: list[str], intent:
                 continue  # a line merely naming a value decides nothing ("Push-in CAGE CLAMP®")
             if subject and coverage(subject, set(terms(line.text))) <= 0:
                 continue  # about something else ("B-coded connectors (shown in gray) …")
-            verdict = "no"
             sentences = [x for x in re.split(r"(?<=[.!;])\s+", line.text.strip()) if x]
             said = next((x for x in sentences if any(f" {v} " in f" {word_key(x)} " for v in named)), line.text)
             citation = line_citation(engine, item, line.number, quote=said.strip())
-            return Answer(question, "check", f"{item}: {verdict}: “{citation.quote}”", (item,), verdict=verdict,
-                          headline=f"{verdict}: {citation.quote[:60]}", citations=(citation,))
+            return _line_verdict(question, item, "no", f"“{citation.quote}”", citation)
     return None
+
+
+def _line_verdict(question: str, item: str, verdict: str, said: str, citation) -> Answer:
+    """A ``check`` answer deciding ``verdict`` for one product from one cited line."""
+    return Answer(question, "check", f"{item}: {verdict}: {said}", (item,), verdict=verdict,
+                  headline=f"{verdict}: {citation.quote[:60]}", citations=(citation,))
 
 
 # a line printing a part number says it does not go with the product
@@ -203,8 +209,7 @@ def _printed_code(engine: "Assistant", question: str, items: list[str]) -> Answe
         if not asked or coverage(asked, set(terms(f"{line.text} {citation.section}"))) <= 0:
             continue
         verdict = "no" if _DENIES.search(line.text) else "yes"
-        return Answer(question, "check", f"{item}: {verdict}: {code} is named in “{citation.quote}”", (item,),
-                      verdict=verdict, headline=f"{verdict}: {citation.quote[:60]}", citations=(citation,))
+        return _line_verdict(question, item, verdict, f"{code} is named in “{citation.quote}”", citation)
     return None
 
 

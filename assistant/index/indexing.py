@@ -318,10 +318,13 @@ def _read(corpus_dir: Path, previous: "store.PreviousGeneration | None", progres
     skipped: list[tuple[str, str]] = []
     seen: dict[str, str] = {}
     known = previous.manifest if previous is not None else None
-    files, stats = _hashes(corpus_dir, [(source_name(p, corpus_dir), str(p)) for p in paths], known)
-    for done, path in enumerate(paths, start=1):
-        source = source_name(path, corpus_dir)
-        sha = files[source]
+    named = [(source_name(p, corpus_dir), p) for p in paths]
+    files, stats = _hashes(corpus_dir, [(source, str(p)) for source, p in named], known)
+    for done, (source, path) in enumerate(named, start=1):
+        sha = files.get(source)
+        if sha is None:  # gone or no regular file by the time it was looked at
+            skipped.append((source, "the file could not be read (removed while indexing?)"))
+            continue
         info = previous.document_info(source, sha) if previous else None
         if info is not None:
             entry = _Entry(source, sha, info[0], info[1], carried=True)

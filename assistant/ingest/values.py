@@ -45,10 +45,11 @@ _CURRENT = r"(?:\s*(?P<{p}ac>AC|DC|~)(?![A-Za-z]))?"
 @lru_cache(maxsize=1)
 def _unit_pattern() -> str:
     spellings = sorted(vocabulary().unit_spellings, key=len, reverse=True)
-    # "in" (inch) only where nothing but punctuation follows: "0.59 in", not "2 in 1"
-    parts = [re.escape(s) + (r"(?=\s*(?:$|[),;/]|to\b|\())" if s == "in" else "") for s in spellings]
-    # "V-0" (a flammability class) is no voltage
-    return "(?:" + "|".join(parts) + r")(?![A-Za-zµΩ²³0-9])(?!-\d)"
+    # "in" (inch) only where nothing but punctuation follows: "0.59 in", not "2 in 1";
+    # "V-0", "V-1", "V-2" (flammability classes) are no voltage, "12 V-24 V" is a range
+    parts = [re.escape(s) + (r"(?=\s*(?:$|[),;/]|to\b|\())" if s == "in" else
+                             r"(?!-[0-2](?![\d.,]))" if s.lower() == "v" else "") for s in spellings]
+    return "(?:" + "|".join(parts) + r")(?![A-Za-zµΩ²³0-9])"
 
 
 @lru_cache(maxsize=1)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from functools import partial
+from functools import lru_cache, partial
 from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
@@ -32,6 +32,7 @@ def highlight(matcher: Matcher, text: str) -> Content:
     return content
 
 
+@lru_cache(maxsize=None)  # built once a product, not at every keystroke (~110 ms at 10,000)
 def product_entry(product: Product) -> tuple[str, str, str]:
     """A product's palette entry: the text shown (``Spec table: ABB 2CDS251001R0164
     (S201-C16, S200) · miniature circuit breaker · System pro M compact S200``), the text
