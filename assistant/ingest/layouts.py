@@ -336,13 +336,13 @@ def read_rows(section: Section, known: frozenset[str]) -> list[FoundRow]:
 
     Labels come back tidied (:func:`tidy_row`): a unit in brackets moved into the value,
     the English half of a bilingual label."""
-    listed = _heading_list(section, known)
+    listed = _heading_list(section)
     if listed:
-        return [tidy_row(r, known) for r in listed]
+        return [tidy_row(r) for r in listed]
     shapes = [classify(line, known) if line.text else None for line in section.lines]
-    _value_first(shapes, known)
+    _value_first(shapes)
     _pairs(shapes)
-    return [tidy_row(r, known) for r in _read(section, shapes)]
+    return [tidy_row(r) for r in _read(section, shapes)]
 
 
 def _read(section: Section, shapes: list[Shape | None]) -> list[FoundRow]:
@@ -479,12 +479,12 @@ def _read(section: Section, shapes: list[Shape | None]) -> list[FoundRow]:
     return _prose_guard(section, shapes, rows, structured)
 
 
-def tidy_row(row: FoundRow, known: frozenset[str] = frozenset()) -> FoundRow:
+def tidy_row(row: FoundRow) -> FoundRow:
     """A found row's label as the spec table keeps it: a unit in brackets in the label
     moved into a bare value (``Rated current [A] | 10`` → ``Rated current`` = ``10 A``,
     :func:`label_unit`) and of a bilingual label its English half (:func:`english_label`)."""
     label, value = label_unit(row.label, row.value)
-    label = english_label(label, known)
+    label = english_label(label)
     if (label, value) == (row.label, row.value):
         return row
     return FoundRow(label, value, row.lines, row.layout, row.alternate, row.names)
@@ -517,7 +517,7 @@ def label_unit(label: str, value: str) -> tuple[str, str]:
     return bare, with_unit
 
 
-def english_label(label: str, known: frozenset[str] = frozenset()) -> str:
+def english_label(label: str) -> str:
     """The English half of a bilingual label (``Bemessungsstrom / Rated current`` →
     ``Rated current``; either order): of two halves around `` / ``, the one naming a
     longer phrase of the vocabulary's labels, when the other names a
@@ -529,7 +529,7 @@ def english_label(label: str, known: frozenset[str] = frozenset()) -> str:
     halves = [h.strip(" ,:") for h in label.split(" / ")]
     if len(halves) != 2 or not all(halves) or halves[0].count("(") != halves[0].count(")"):
         return label
-    strength = [_label_strength(h, known) for h in halves]
+    strength = [_label_strength(h) for h in halves]
     keep = 0 if strength[0] > strength[1] else 1 if strength[1] > strength[0] else -1
     if keep < 0:
         return label
@@ -541,7 +541,7 @@ def english_label(label: str, known: frozenset[str] = frozenset()) -> str:
     return halves[keep] if foreign else label
 
 
-def _label_strength(text: str, known: frozenset[str] = frozenset()) -> int:
+def _label_strength(text: str) -> int:
     """The word count of the longest label phrase of the vocabulary (feature labels and
     ``[labels]``) in a text. (Not the corpus's own table labels: in a value-first table
     those are values, ``TS 35x7.5, TS 35x15 | Mounting``.)"""
@@ -559,12 +559,12 @@ def _vocabulary_labels() -> frozenset[str]:
     return _feature_labels() | frozenset(vocabulary().text_labels)
 
 
-def _heading_list(section: Section, known: frozenset[str]) -> list[FoundRow]:
+def _heading_list(section: Section) -> list[FoundRow]:
     """A section that is a list of short lines under a heading naming a text feature
     (``APPROVALS`` / ``CE`` / ``UKCA`` / ``cURus, file E336129``; ``Normen / Standards`` /
     ``DIN EN 61984``): one row, the heading its label and the lines its value."""
     title = section.path[-1] if section.path else ""
-    feature = vocabulary().feature_of(english_label(title, known))
+    feature = vocabulary().feature_of(english_label(title))
     if not feature or vocabulary().features[feature].dimension != "text":
         return []
     body = [line for line in section.lines if line.text]
@@ -612,7 +612,7 @@ def _ordering_rows(header: tuple[str, ...], shape: Shape) -> list[FoundRow]:
             for k, (title, cell) in enumerate(zip(header, shape.cells)) if k not in columns and cell]
 
 
-def _value_first(shapes: list[Shape | None], known: frozenset[str]) -> None:
+def _value_first(shapes: list[Shape | None]) -> None:
     """A section printing every row value first, label after (``24 A    Rated current,
     IEC 60947-7-1``, ``PA 66    Insulating material``): when most of its two-cell rows
     read so (a value, then a label the vocabulary knows: three or more, at least three
@@ -625,7 +625,7 @@ def _value_first(shapes: list[Shape | None], known: frozenset[str]) -> None:
         if shape is None or shape.kind != "cells" or len(shape.cells) != 2:
             continue
         a, b = shape.cells
-        if _valueish(a) and _labelish(b) and _label_strength(b, known) > _label_strength(a, known):
+        if _valueish(a) and _labelish(b) and _label_strength(b) > _label_strength(a):
             first += 1
         elif _labelish(a) and _valueish(b):
             other += 1
@@ -636,7 +636,7 @@ def _value_first(shapes: list[Shape | None], known: frozenset[str]) -> None:
             continue
         if shape.kind == "cells":
             if len(shape.cells) == 2 and _labelish(shape.cells[1]) and not _is_header(shape.cells) \
-                    and _label_strength(shape.cells[1], known) >= _label_strength(shape.cells[0], known):
+                    and _label_strength(shape.cells[1]) >= _label_strength(shape.cells[0]):
                 shapes[index] = Shape("cells", shape.line, cells=(shape.cells[1], shape.cells[0]))
             continue
         text = _unbullet(shape.line.text)

@@ -119,14 +119,15 @@ def make_row(section: Section, found: FoundRow, keys: frozenset[str] | None = No
     strict = read_value(value)
     if strict is not None and re.match(r"\s*[A-Z][A-Za-z]", value[strict.end:]):
         strict = None
-    if word_key(found.label) in vocab.identity_labels:
+    identity_label = word_key(found.label) in vocab.identity_labels
+    if identity_label:
         strict = None  # "Part number | 92.931.3053.1": an identifier, not a number
     dimension = _dimension(strict.quantity if strict else None)
     feature = vocab.feature_of(found.label, dimension) or vocab.feature_of_symbol(found.label, dimension)
     pattern = vocab.features[feature].value_pattern if feature else ""
     if pattern and not re.search(pattern, found.value):
         feature = ""  # "Standard designation | M12 connector": no standard named
-    if word_key(found.label) in vocab.identity_labels and feature not in ("order_number", "type_designation"):
+    if identity_label and feature not in ("order_number", "type_designation"):
         feature = ""  # "Order code | 95.05SPA": an identifier, not the coding
     if not feature and _APPROVAL_WORDS.search(section.title) and vocab.feature_of(section.path[-1]) == "approvals":
         feature = "approvals"  # "UL 1977 | Recognized, File E515431" under "Approvals"
@@ -148,7 +149,12 @@ def make_row(section: Section, found: FoundRow, keys: frozenset[str] | None = No
 
 def _is_mark(word: str) -> bool:
     """Whether a word is an approval mark of the vocabulary (``cULus``, ``VDE``, ``UL``)."""
-    return word.strip("():,").lower() in {m.lower() for m in vocabulary().approval_marks}
+    return word.strip("():,").lower() in _mark_words()
+
+
+@lru_cache(maxsize=1)
+def _mark_words() -> frozenset[str]:
+    return frozenset(m.lower() for m in vocabulary().approval_marks)
 
 
 def _unit_from_label(label: str, value: str) -> str:
